@@ -1,0 +1,65 @@
+package dev.rollout.judge;
+
+import dev.rollout.metrics.InputFile;
+import dev.rollout.spec.ScoringSpec.ScoreFormula;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The judge's verdict on one stage: the score, each metric's value and gate, the decision and
+ * its reasons. A value that could not be computed is empty (JSON {@code null}) and a reason says why.
+ *
+ * @param score   the weighted score P of the candidate; empty when a metric in it has no value
+ * @param rows    rows per variant in the window
+ * @param window  the time window the rows were taken from
+ */
+public record Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
+                         ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
+                         List<MetricResult> metrics, Samples rows, WindowBounds window, List<InputFile> inputs) {
+
+    public Evaluation {
+        reasons = List.copyOf(reasons);
+        metrics = List.copyOf(metrics);
+        inputs = List.copyOf(inputs);
+    }
+
+    /** The score's thresholds. */
+    public record Thresholds(double promote, double rollback) {
+    }
+
+    /** A count per variant. */
+    public record Samples(long baseline, long candidate) {
+    }
+
+    /** The bounds of the window that was read; empty means open. */
+    public record WindowBounds(Optional<Instant> since, Optional<Instant> until) {
+    }
+
+    /**
+     * One metric's line in the verdict.
+     *
+     * @param delta candidate − baseline
+     * @param p     the candidate's value mapped to [0, 1] for the score (empty for gate-only metrics)
+     */
+    public record MetricResult(String name, String source, double weight, String direction, boolean advisory,
+                               OptionalDouble baseline, OptionalDouble candidate, OptionalDouble delta,
+                               OptionalDouble p, Samples samples, GateResult gate, List<String> notes) {
+        public MetricResult {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /**
+     * The gate's outcome. {@code passed} is false both when a check failed and when it could
+     * not be checked for want of a value; {@code failed} tells the two apart (only a real
+     * failure of a critical gate rolls back).
+     */
+    public record GateResult(boolean passed, boolean failed, boolean critical, List<String> reasons) {
+        public GateResult {
+            reasons = List.copyOf(reasons);
+        }
+    }
+}

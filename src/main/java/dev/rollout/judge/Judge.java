@@ -1,0 +1,273 @@
+package dev.rollout.judge;
+
+import dev.rollout.RolloutException;
+import dev.rollout.RolloutException.Location;
+import dev.rollout.judge.Evaluation.GateResult;
+import dev.rollout.judge.Evaluation.MetricResult;
+import dev.rollout.judge.Evaluation.Samples;
+import dev.rollout.metrics.Measurement;
+import dev.rollout.metrics.MetricsReport;
+import dev.rollout.spec.GateSpec;
+import dev.rollout.spec.MetricSpec;
+import dev.rollout.spec.Normalize;
+import dev.rollout.spec.RolloutSpec;
+import dev.rollout.spec.ScoringSpec;
+import dev.rollout.spec.StageSpec;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Scores the candidate, checks every gate and decides PROMOTE, HOLD or ROLLBACK, in the order
+ * DESIGN.md §2 gives. Pure: the measurements, the stage and the time in it come in; an
+ * {@link Evaluation} comes out.
+ *
+ * <p>Arithmetic on values is done in decimal ({@link BigDecimal} from each double's shortest
+ * representation), so that {@code 0.4*0.9 + 0.3*0.8 + 0.3*0.85} is 0.855 and not
+ * 0.8550000000000001, and a regression of {@code 0.91 - 0.90} is exactly the 0.01 a gate allows.
+ */
+public final class Judge {
+
+    private static final MathContext MC = MathContext.DECIMAL128;
+
+    private Judge() {
+    }
+
+    /**
+     * @param inStage how long the rollout has been in {@code stage}; empty when no rollout
+     *                has started, and then the bake time does not apply
+     */
+    public static Evaluation evaluate(RolloutSpec spec, StageSpec stage, MetricsReport report,
+                                      Optional<Duration> inStage, Instant now, Evaluation.WindowBounds window) {
+        List<MetricResult> results = new ArrayList<>();
+        for (int i = 0; i < spec.metrics().size(); i++) {
+            MetricSpec metric = spec.metrics().get(i);
+            Measurement m = report.measurement(metric.name())
+                    .orElseThrow(() -> new IllegalStateException("no measurement for " + metric.name()));
+            results.add(judgeMetric(metric, i, m, report.hasVariant()));
+        }
+        Score score = score(spec.scoring(), spec.metrics(), results);
+        List<String> reasons = new ArrayList<>();
+        Decision decision = decide(spec, stage, report, inStage, results, score, reasons);
+        return new Evaluation(spec.name(), stage.name(), now, decision, score.value, spec.scoring().normalizeBy(),
+                new Evaluation.Thresholds(spec.scoring().promote(), spec.scoring().rollback()), reasons, results,
+                new Samples(report.baselineRows(), report.candidateRows()), window, report.files());
+    }
+
+    private static Decision decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
+                                   List<MetricResult> results, Score score, List<String> reasons) {
+        ScoringSpec scoring = spec.scoring();
+        // 1. Too little data to judge anything, including a rollback.
+        boolean enough = true;
+        if (report.candidateRows() < stage.minSamples()) {
+            reasons.add("only " + report.candidateRows() + " candidate rows in the window; stage " + stage.name()
+                    + " needs minSamples " + stage.minSamples());
+            enough = false;
+        }
+        if (report.hasVariant() && report.baselineRows() < stage.minSamples()) {
+            reasons.add("only " + report.baselineRows() + " baseline rows in the window; stage " + stage.name()
+                    + " needs minSamples " + stage.minSamples());
+            enough = false;
+        }
+        if (!enough) {
+            return Decision.HOLD;
+        }
+        // 2. A critical gate that failed, or a score below the rollback threshold: roll back,
+        //    even during the bake time, which only ever delays a promotion.
+        boolean criticalFailed = false;
+        for (MetricResult r : results) {
+            if (!r.advisory() && r.gate().critical() && r.gate().failed()) {
+                criticalFailed = true;
+                r.gate().reasons().forEach(g -> reasons.add("critical gate failed: " + g));
+            }
+        }
+        boolean belowRollback = score.value.isPresent() && score.value.getAsDouble() < scoring.rollback();
+        if (belowRollback) {
+            reasons.add("score " + Numbers.show(score.value.getAsDouble()) + " < rollback threshold "
+                    + Numbers.show(scoring.rollback()));
+        }
+        if (criticalFailed || belowRollback) {
+            return Decision.ROLLBACK;
+        }
+        // 3. The bake time is not over.
+        Decision decision = Decision.PROMOTE;
+        if (inStage.isPresent() && inStage.get().compareTo(stage.bake()) < 0) {
+            reasons.add("bake time not over: " + Numbers.duration(inStage.get()) + " of " + Numbers.duration(stage.bake())
+                    + " in stage " + stage.name() + " (" + Numbers.duration(stage.bake().minus(inStage.get())) + " left)");
+            decision = Decision.HOLD;
+        }
+        // 4./5. Promote only with a score at or above the threshold and every gate passed.
+        for (MetricResult r : results) {
+            if (r.advisory()) {
+                if (!r.gate().passed()) {
+                    r.gate().reasons().forEach(g -> reasons.add("advisory, not enforced: " + g));
+                }
+                continue;
+            }
+            if (!r.gate().passed()) {
+                r.gate().reasons().forEach(reasons::add);
+                decision = Decision.HOLD;
+            }
+        }
+        if (score.value.isEmpty()) {
+            reasons.add("no score: " + String.join("; ", score.missing));
+            decision = Decision.HOLD;
+        } else if (score.value.getAsDouble() < scoring.promote()) {
+            reasons.add("score " + Numbers.show(score.value.getAsDouble()) + " is below the promote threshold "
+                    + Numbers.show(scoring.promote()) + " (rollback below " + Numbers.show(scoring.rollback()) + ")");
+            decision = Decision.HOLD;
+        } else if (decision == Decision.PROMOTE) {
+            reasons.add("score " + Numbers.show(score.value.getAsDouble()) + " >= promote threshold "
+                    + Numbers.show(scoring.promote()) + " and every gate passed");
+        }
+        return decision;
+    }
+
+    private record Score(OptionalDouble value, List<String> missing) {
+    }
+
+    /** P = sum(w*p)/sum(w) (weights) or sum(w*p)/N (count), over the metrics in the score. */
+    private static Score score(ScoringSpec scoring, List<MetricSpec> metrics, List<MetricResult> results) {
+        BigDecimal weighted = BigDecimal.ZERO;
+        BigDecimal weights = BigDecimal.ZERO;
+        int n = 0;
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricSpec metric = metrics.get(i);
+            if (!metric.scored()) {
+                continue;
+            }
+            MetricResult r = results.get(i);
+            if (r.p().isEmpty()) {
+                missing.add(metric.name() + " has no value");
+                continue;
+            }
+            BigDecimal w = Numbers.decimal(metric.weight());
+            weighted = weighted.add(w.multiply(Numbers.decimal(r.p().getAsDouble()), MC), MC);
+            weights = weights.add(w, MC);
+            n++;
+        }
+        if (!missing.isEmpty()) {
+            return new Score(OptionalDouble.empty(), missing);
+        }
+        BigDecimal divisor = scoring.normalizeBy() == ScoringSpec.ScoreFormula.WEIGHTS ? weights : BigDecimal.valueOf(n);
+        return new Score(OptionalDouble.of(weighted.divide(divisor, MC).doubleValue()), missing);
+    }
+
+    private static MetricResult judgeMetric(MetricSpec metric, int index, Measurement m, boolean hasVariant) {
+        List<String> notes = new ArrayList<>(m.notes());
+        OptionalDouble delta = m.baseline().isPresent() && m.candidate().isPresent()
+                ? OptionalDouble.of(Numbers.decimal(m.candidate().getAsDouble())
+                .subtract(Numbers.decimal(m.baseline().getAsDouble()), MC).doubleValue())
+                : OptionalDouble.empty();
+        OptionalDouble p = metric.weight() > 0 ? p(metric, index, m, notes) : OptionalDouble.empty();
+        GateResult gate = gate(metric, m, hasVariant);
+        return new MetricResult(metric.name(), metric.source().label(), metric.weight(), metric.direction().word(),
+                metric.advisory(), m.baseline(), m.candidate(), delta, p,
+                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes);
+    }
+
+    private static OptionalDouble p(MetricSpec metric, int index, Measurement m, List<String> notes) {
+        if (m.candidate().isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        BigDecimal c = Numbers.decimal(m.candidate().getAsDouble());
+        boolean higher = metric.direction() == MetricSpec.Direction.HIGHER;
+        if (metric.normalize().isEmpty()) {
+            if (c.compareTo(BigDecimal.ZERO) < 0 || c.compareTo(BigDecimal.ONE) > 0) {
+                throw RolloutException.input(Location.of(null, 0, 0, "metrics[" + index + "] (" + metric.name() + ")"),
+                        "the candidate's value " + Numbers.show(m.candidate().getAsDouble())
+                                + " is outside [0, 1], so it cannot enter the score as it is; add"
+                                + " 'normalize: {best: B, worst: W}' or 'normalize: baseline' to the metric, or give it weight 0");
+            }
+            return OptionalDouble.of((higher ? c : BigDecimal.ONE.subtract(c)).doubleValue());
+        }
+        // Java 17 has no pattern matching in switch; the sealed interface has these two cases.
+        if (metric.normalize().get() instanceof Normalize.Range r) {
+            BigDecimal worst = Numbers.decimal(r.worst());
+            BigDecimal x = c.subtract(worst).divide(Numbers.decimal(r.best()).subtract(worst), MC);
+            return OptionalDouble.of(x.max(BigDecimal.ZERO).min(BigDecimal.ONE).doubleValue());
+        }
+        if (m.baseline().isEmpty()) {
+            notes.add("normalize: baseline needs a baseline value, and there is none");
+            return OptionalDouble.empty();
+        }
+        BigDecimal base = Numbers.decimal(m.baseline().getAsDouble());
+        if (base.signum() < 0 || c.signum() < 0) {
+            notes.add("normalize: baseline needs values >= 0");
+            return OptionalDouble.empty();
+        }
+        BigDecimal num = higher ? c : base;
+        BigDecimal den = higher ? base : c;
+        // A zero denominator means the candidate cannot be worse than the baseline.
+        BigDecimal ratio = den.signum() == 0 ? BigDecimal.ONE : num.divide(den, MC);
+        return OptionalDouble.of(ratio.min(BigDecimal.ONE).doubleValue());
+    }
+
+    private static GateResult gate(MetricSpec metric, Measurement m, boolean hasVariant) {
+        if (metric.gate().isEmpty()) {
+            if (m.candidate().isEmpty()) {
+                return new GateResult(false, false, false,
+                        List.of(metric.name() + " has no candidate value" + why(m)));
+            }
+            return new GateResult(true, false, false, List.of());
+        }
+        GateSpec g = metric.gate().get();
+        List<String> failures = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        String name = metric.name();
+        if (m.candidate().isEmpty()) {
+            unknown.add(name + " has no candidate value, so its gate cannot be checked" + why(m));
+            return new GateResult(false, false, g.critical(), unknown);
+        }
+        BigDecimal c = Numbers.decimal(m.candidate().getAsDouble());
+        String cs = Numbers.show(m.candidate().getAsDouble());
+        if (g.min().isPresent() && c.compareTo(Numbers.decimal(g.min().getAsDouble())) < 0) {
+            failures.add(name + " = " + cs + " < min " + Numbers.show(g.min().getAsDouble()));
+        }
+        if (g.max().isPresent() && c.compareTo(Numbers.decimal(g.max().getAsDouble())) > 0) {
+            failures.add(name + " = " + cs + " > max " + Numbers.show(g.max().getAsDouble()));
+        }
+        if (g.maxRegression().isPresent() || g.maxRegressionPct().isPresent()) {
+            if (m.baseline().isEmpty()) {
+                unknown.add(name + ": no baseline value, so its regression gate cannot be checked"
+                        + (hasVariant ? "" : " (the exports have no variant column: set data.variant)"));
+            } else {
+                BigDecimal b = Numbers.decimal(m.baseline().getAsDouble());
+                // Regression is how much worse the candidate is, in the metric's bad direction.
+                BigDecimal regression = metric.direction() == MetricSpec.Direction.HIGHER ? b.subtract(c) : c.subtract(b);
+                String bs = Numbers.show(m.baseline().getAsDouble());
+                if (g.maxRegression().isPresent() && regression.compareTo(Numbers.decimal(g.maxRegression().getAsDouble())) > 0) {
+                    failures.add(name + " regressed by " + Numbers.show(regression.doubleValue()) + " (baseline " + bs
+                            + ", candidate " + cs + ") > maxRegression " + Numbers.show(g.maxRegression().getAsDouble()));
+                }
+                if (g.maxRegressionPct().isPresent() && regression.signum() > 0) {
+                    BigDecimal limit = Numbers.decimal(g.maxRegressionPct().getAsDouble());
+                    if (b.signum() == 0) {
+                        failures.add(name + " regressed from a baseline of 0 to " + cs + ", more than maxRegressionPct "
+                                + Numbers.show(limit.doubleValue()) + " %");
+                    } else {
+                        BigDecimal pct = regression.multiply(BigDecimal.valueOf(100)).divide(b.abs(), MC);
+                        if (pct.compareTo(limit) > 0) {
+                            failures.add(name + " regressed by " + Numbers.show(pct.doubleValue()) + " % (baseline " + bs
+                                    + ", candidate " + cs + ") > maxRegressionPct " + Numbers.show(limit.doubleValue()) + " %");
+                        }
+                    }
+                }
+            }
+        }
+        List<String> reasons = new ArrayList<>(failures);
+        reasons.addAll(unknown);
+        return new GateResult(reasons.isEmpty(), !failures.isEmpty(), g.critical(), reasons);
+    }
+
+    private static String why(Measurement m) {
+        return m.notes().isEmpty() ? "" : " (" + String.join("; ", m.notes()) + ")";
+    }
+}

@@ -1,0 +1,23 @@
+package dev.rollout.metrics;
+
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * One metric's value for each variant in the window.
+ *
+ * @param baseline         empty when it could not be computed (no baseline rows, no data, undefined)
+ * @param candidate        empty when it could not be computed
+ * @param baselineSamples  values (or label pairs) that went into the baseline's value
+ * @param candidateSamples values (or label pairs) that went into the candidate's value
+ * @param baselineMissing  baseline rows in the window whose cell was empty or NaN
+ * @param candidateMissing candidate rows in the window whose cell was empty or NaN
+ * @param notes            why a value is empty, in plain words ("no candidate rows in the window")
+ */
+public record Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate,
+                          long baselineSamples, long candidateSamples,
+                          long baselineMissing, long candidateMissing, List<String> notes) {
+    public Measurement {
+        notes = List.copyOf(notes);
+    }
+}

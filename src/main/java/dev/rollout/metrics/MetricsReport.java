@@ -1,0 +1,25 @@
+package dev.rollout.metrics;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything read from the exports: per-metric values for baseline and candidate, and the
+ * row counts that decide whether the window holds enough data.
+ *
+ * @param hasVariant     the spec names a variant column, so baseline rows exist at all
+ * @param baselineRows   rows of the baseline in the window, over all files
+ * @param candidateRows  rows of the candidate in the window, over all files
+ * @param measurements   one per metric of the spec, in the spec's order
+ */
+public record MetricsReport(List<InputFile> files, boolean hasVariant, long baselineRows, long candidateRows,
+                            List<Measurement> measurements) {
+    public MetricsReport {
+        files = List.copyOf(files);
+        measurements = List.copyOf(measurements);
+    }
+
+    public Optional<Measurement> measurement(String metric) {
+        return measurements.stream().filter(m -> m.metric().equals(metric)).findFirst();
+    }
+}

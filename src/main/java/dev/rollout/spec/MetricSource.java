@@ -1,0 +1,53 @@
+package dev.rollout.spec;
+
+/** Where a metric's value comes from: a column's aggregate, or a model-quality metric. */
+public sealed interface MetricSource
+        permits MetricSource.ColumnAggregate, MetricSource.Classification, MetricSource.Regression {
+
+    /** How the value is computed, for tables: {@code p95(latency_ms)}, {@code f1/weighted(y_true, y_pred)}. */
+    String label();
+
+    /** An aggregate over one column's values in the window, per variant. */
+    record ColumnAggregate(String column, Aggregate aggregate) implements MetricSource {
+        public String label() {
+            return aggregate.label() + "(" + column + ")";
+        }
+    }
+
+    /**
+     * A classification metric computed from a label column and a prediction column, as
+     * scikit-learn computes it; {@code auc} reads a score column instead of predictions.
+     *
+     * @param predicted prediction column (empty for auc)
+     * @param score     score column (auc only)
+     * @param positive  the positive label for {@code average: binary} and auc
+     */
+    record Classification(String actual, String predicted, String score, ClassificationMetric metric,
+                          Average average, String positive) implements MetricSource {
+        public String label() {
+            return switch (metric) {
+                case ACCURACY -> "accuracy(" + actual + ", " + predicted + ")";
+                case AUC -> "auc(" + actual + ", " + score + ")";
+                default -> lower(metric) + "/" + lower(average) + "(" + actual + ", " + predicted + ")";
+            };
+        }
+    }
+
+    /** A regression error from an actual and a predicted column. */
+    record Regression(String actual, String predicted, RegressionMetric metric) implements MetricSource {
+        public String label() {
+            return lower(metric) + "(" + actual + ", " + predicted + ")";
+        }
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    enum ClassificationMetric { ACCURACY, PRECISION, RECALL, F1, AUC }
+
+    /** scikit-learn's {@code average=} values. */
+    enum Average { BINARY, MICRO, MACRO, WEIGHTED }
+
+    enum RegressionMetric { MAE, RMSE, MAPE }
+}

@@ -1,0 +1,27 @@
+package dev.rollout.spec;
+
+import java.util.Optional;
+
+/**
+ * One metric: where its value comes from, how it enters the score, and the gate it must pass.
+ *
+ * @param weight    its weight in the score, >= 0; 0 means a gate only
+ * @param advisory  reported and explained, never changes the decision
+ */
+public record MetricSpec(String name, MetricSource source, double weight, Direction direction,
+                         Optional<Normalize> normalize, Optional<GateSpec> gate, boolean advisory) {
+
+    /** Which way is better. */
+    public enum Direction {
+        HIGHER, LOWER;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** True when the metric contributes to the score P. */
+    public boolean scored() {
+        return weight > 0 && !advisory;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.rollout.spec;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A rollout spec, version 1: the stages a candidate model goes through, how to read the
+ * metric exports, the metrics that gate each stage and how they are scored. Built only by
+ * {@link SpecLoader}, which has validated every field, so the records trust their values.
+ *
+ * @param digest SHA-256 of the spec file's bytes, to notice a spec edited under a rollout
+ */
+public record RolloutSpec(
+        int version,
+        String name,
+        ModelSpec model,
+        List<StageSpec> stages,
+        DataSpec data,
+        List<MetricSpec> metrics,
+        ScoringSpec scoring,
+        String digest) {
+
+    public RolloutSpec {
+        stages = List.copyOf(stages);
+        metrics = List.copyOf(metrics);
+    }
+
+    public Optional<StageSpec> stage(String stageName) {
+        return stages.stream().filter(s -> s.name().equals(stageName)).findFirst();
+    }
+
+    public int indexOf(String stageName) {
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i).name().equals(stageName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,367 @@
+package dev.rollout.spec;
+
+import dev.rollout.RolloutException;
+import dev.rollout.RolloutException.Location;
+import dev.rollout.spec.DataSpec.VariantSpec;
+import dev.rollout.spec.MetricSource.Average;
+import dev.rollout.spec.MetricSource.ClassificationMetric;
+import dev.rollout.spec.MetricSource.RegressionMetric;
+import dev.rollout.spec.MetricSpec.Direction;
+import dev.rollout.spec.ScoringSpec.ScoreFormula;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates a rollout spec (version 1). The spec is plain data: it is read into
+ * typed records field by field, never bound to classes by name, and every rule of
+ * DESIGN.md §2 is checked here, so the rest of the program can trust a {@link RolloutSpec}.
+ */
+public final class SpecLoader {
+
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern PERCENTILE = Pattern.compile("p(\\d{1,3}(?:\\.\\d+)?)");
+    private static final String NAME_RULE = "lower-case letters, digits and '-', starting with a letter or digit";
+
+    private SpecLoader() {
+    }
+
+    /** Reads the spec file; errors name it as it was given. */
+    public static RolloutSpec load(Path file) {
+        String name = file.toString();
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > YamlTreeReader.MAX_BYTES) {
+                throw RolloutException.input(Location.file(name), "the spec is " + size + " bytes; the limit is 1 MiB");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw RolloutException.input(Location.file(name), "no such file");
+        } catch (IOException e) {
+            throw RolloutException.input(Location.file(name), "cannot read: " + e.getMessage());
+        }
+        return parse(name, bytes);
+    }
+
+    /** Validates spec text; {@code file} only names it in errors. */
+    public static RolloutSpec parse(String file, byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw RolloutException.input(Location.file(file), "the spec is not valid UTF-8");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        YamlNode root = YamlTreeReader.read(file, text);
+        return new Reader(file).spec(SpecNode.of(file, "", root), sha256(bytes));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The walk over one spec's tree. */
+    private record Reader(String file) {
+
+        RolloutSpec spec(SpecNode root, String digest) {
+            long version = root.integer("version", 0, Integer.MAX_VALUE)
+                    .orElseThrow(() -> root.errorAt("version", "missing required key 'version' (write version: 1)"));
+            if (version != 1) {
+                throw root.errorAt("version", "unsupported spec version " + version + "; this rollout reads version 1");
+            }
+            String name = root.name("name", NAME, NAME_RULE);
+            ModelSpec model = model(root.map("model")
+                    .orElseThrow(() -> root.errorAt("model", "missing required key 'model'")), name);
+            List<StageSpec> stages = stages(root);
+            DataSpec data = data(root.map("data"), model);
+            List<MetricSpec> metrics = metrics(root, data);
+            ScoringSpec scoring = scoring(root.map("scoring"));
+            if (root.has("hooks")) {
+                root.raw("hooks");
+                throw root.errorAt("hooks", "hooks are not supported by this version of rollout yet; remove the key");
+            }
+            root.finish();
+            return new RolloutSpec(1, name, model, stages, data, metrics, scoring, digest);
+        }
+
+        ModelSpec model(SpecNode m, String fallbackName) {
+            String name = m.string("name", fallbackName);
+            String baseline = m.requiredString("baseline");
+            String candidate = m.requiredString("candidate");
+            if (baseline.equals(candidate)) {
+                throw m.errorAt("candidate", "the candidate must differ from the baseline ('" + baseline + "')");
+            }
+            m.finish();
+            return new ModelSpec(name, baseline, candidate);
+        }
+
+        List<StageSpec> stages(SpecNode root) {
+            if (!root.has("stages")) {
+                root.raw("stages");
+                throw root.errorAt("stages", "missing required key 'stages'");
+            }
+            List<SpecNode.Item> items = root.list("stages");
+            if (items.isEmpty()) {
+                throw root.errorAt("stages", "a rollout needs at least one stage");
+            }
+            List<StageSpec> stages = new ArrayList<>();
+            Map<String, Integer> seen = new HashMap<>();
+            int previousTraffic = 0;
+            for (SpecNode.Item item : items) {
+                SpecNode s = root.item(item);
+                String name = s.name("name", NAME, NAME_RULE);
+                if (seen.containsKey(name)) {
+                    throw s.errorAt("name", "duplicate stage name '" + name + "' (also stages[" + seen.get(name) + "])");
+                }
+                seen.put(name, stages.size());
+                int traffic = s.integer("traffic", 0, 100)
+                        .orElseThrow(() -> s.errorAt("traffic", "missing required key 'traffic' (percent, 0..100)")).intValue();
+                if (traffic < previousTraffic) {
+                    throw s.errorAt("traffic", "traffic never decreases from one stage to the next: " + traffic
+                            + " after " + previousTraffic);
+                }
+                previousTraffic = traffic;
+                long minSamples = s.integer("minSamples", 1, Long.MAX_VALUE).orElse(1L);
+                Duration bake = s.duration("bake").orElse(Duration.ZERO);
+                Map<String, String> segment = s.labels("segment");
+                boolean approval = s.bool("approval", false);
+                s.finish();
+                stages.add(new StageSpec(name, traffic, minSamples, bake, segment, approval));
+            }
+            return stages;
+        }
+
+        DataSpec data(Optional<SpecNode> maybe, ModelSpec model) {
+            if (maybe.isEmpty()) {
+                return new DataSpec(Optional.empty(), Optional.empty(), DataSpec.Format.WIDE, "metric", "value", ',');
+            }
+            SpecNode d = maybe.get();
+            Optional<String> timestamp = d.string("timestamp");
+            Optional<VariantSpec> variant = d.map("variant").map(v -> {
+                VariantSpec spec = new VariantSpec(v.requiredString("column"),
+                        v.string("baseline", model.baseline()), v.string("candidate", model.candidate()));
+                if (spec.baseline().equals(spec.candidate())) {
+                    throw v.errorAt("candidate", "the candidate's variant value must differ from the baseline's");
+                }
+                v.finish();
+                return spec;
+            });
+            DataSpec.Format format = d.choice("format", DataSpec.Format.class).orElse(DataSpec.Format.WIDE);
+            String metricColumn = "metric";
+            String valueColumn = "value";
+            Optional<SpecNode> longSpec = d.map("long");
+            if (longSpec.isPresent()) {
+                metricColumn = longSpec.get().string("metric", metricColumn);
+                valueColumn = longSpec.get().string("value", valueColumn);
+                longSpec.get().finish();
+            }
+            char delimiter = ',';
+            Optional<String> delim = d.string("delimiter");
+            if (delim.isPresent()) {
+                if (delim.get().length() != 1 || delim.get().equals("\"") || delim.get().equals("\n") || delim.get().equals("\r")) {
+                    throw d.errorAt("delimiter", "must be one character other than a quote or a line break, such as ';' or \"\\t\"");
+                }
+                delimiter = delim.get().charAt(0);
+            }
+            d.finish();
+            return new DataSpec(timestamp, variant, format, metricColumn, valueColumn, delimiter);
+        }
+
+        List<MetricSpec> metrics(SpecNode root, DataSpec data) {
+            if (!root.has("metrics")) {
+                root.raw("metrics");
+                throw root.errorAt("metrics", "missing required key 'metrics': a rollout is judged by at least one metric");
+            }
+            List<SpecNode.Item> items = root.list("metrics");
+            if (items.isEmpty()) {
+                throw root.errorAt("metrics", "a rollout is judged by at least one metric");
+            }
+            List<MetricSpec> metrics = new ArrayList<>();
+            Map<String, Integer> seen = new HashMap<>();
+            for (SpecNode.Item item : items) {
+                SpecNode m = root.item(item);
+                MetricSpec metric = metric(m, data);
+                if (seen.containsKey(metric.name())) {
+                    throw m.errorAt("name", "duplicate metric name '" + metric.name() + "' (also metrics[" + seen.get(metric.name()) + "])");
+                }
+                seen.put(metric.name(), metrics.size());
+                metrics.add(metric);
+            }
+            if (metrics.stream().noneMatch(MetricSpec::scored)) {
+                throw root.errorAt("metrics", "every metric has weight 0 or is advisory, so there is no score; give one a weight > 0");
+            }
+            return metrics;
+        }
+
+        MetricSpec metric(SpecNode m, DataSpec data) {
+            String name = m.name("name", METRIC_NAME, "letters, digits, '_', '.' and '-'");
+            boolean hasColumn = m.has("column") || m.has("aggregate");
+            int sources = (hasColumn ? 1 : 0) + (m.has("classification") ? 1 : 0) + (m.has("regression") ? 1 : 0);
+            if (sources > 1) {
+                throw m.errorAt(m.has("classification") ? "classification" : "regression",
+                        "a metric takes its value from one of column/aggregate, classification or regression, not several");
+            }
+            MetricSource source;
+            Direction defaultDirection = Direction.HIGHER;
+            if (m.has("classification")) {
+                source = classification(m.map("classification").orElseThrow());
+            } else if (m.has("regression")) {
+                source = regression(m.map("regression").orElseThrow());
+                defaultDirection = Direction.LOWER;
+            } else {
+                String column = m.string("column", name);
+                Aggregate aggregate = m.string("aggregate").map(a -> aggregate(m, a)).orElse(Aggregate.MEAN);
+                source = new MetricSource.ColumnAggregate(column, aggregate);
+            }
+            if (data.format() == DataSpec.Format.LONG && !(source instanceof MetricSource.ColumnAggregate)) {
+                throw m.errorAt(m.has("classification") ? "classification" : "regression",
+                        "classification and regression metrics need the wide format (one column per field)");
+            }
+            double weight = m.number("weight", 0, Double.MAX_VALUE).orElse(1.0);
+            Direction direction = m.choice("direction", Direction.class).orElse(defaultDirection);
+            Optional<Normalize> normalize = normalize(m);
+            Optional<GateSpec> gate = m.map("gate").map(this::gate);
+            boolean advisory = m.bool("advisory", false);
+            if (m.has("compare")) {
+                m.raw("compare");
+                throw m.errorAt("compare", "statistical comparison (compare) is not supported by this version of rollout yet; remove the key");
+            }
+            m.finish();
+            return new MetricSpec(name, source, weight, direction, normalize, gate, advisory);
+        }
+
+        Aggregate aggregate(SpecNode m, String text) {
+            Matcher p = PERCENTILE.matcher(text);
+            if (p.matches()) {
+                double q = Double.parseDouble(p.group(1));
+                if (q > 100) {
+                    throw m.errorAt("aggregate", "percentile " + text + " is outside 0..100");
+                }
+                return new Aggregate(Aggregate.Kind.PERCENTILE, q);
+            }
+            for (Aggregate.Kind k : Aggregate.Kind.values()) {
+                if (k != Aggregate.Kind.PERCENTILE && k.name().equalsIgnoreCase(text)) {
+                    return new Aggregate(k, k == Aggregate.Kind.MEDIAN ? 50 : Double.NaN);
+                }
+            }
+            throw m.errorAt("aggregate", "'" + text + "' is not an aggregate: use mean, sum, min, max, count, median, "
+                    + "pNN (p95, p99.9), stddev, last or rate");
+        }
+
+        MetricSource classification(SpecNode c) {
+            ClassificationMetric metric = c.choice("metric", ClassificationMetric.class)
+                    .orElseThrow(() -> c.errorAt("metric", "missing required key 'metric' (accuracy, precision, recall, f1 or auc)"));
+            String actual = c.requiredString("actual");
+            String predicted = "";
+            String score = "";
+            if (metric == ClassificationMetric.AUC) {
+                score = c.requiredString("score");
+                if (c.has("predicted")) {
+                    c.raw("predicted");
+                    throw c.errorAt("predicted", "auc is computed from the score column, not from predictions; remove 'predicted'");
+                }
+            } else {
+                predicted = c.requiredString("predicted");
+                if (c.has("score")) {
+                    c.raw("score");
+                    throw c.errorAt("score", "'score' is only used by metric: auc");
+                }
+            }
+            Average average = c.choice("average", Average.class).orElse(Average.BINARY);
+            if (c.has("average") && (metric == ClassificationMetric.ACCURACY || metric == ClassificationMetric.AUC)) {
+                throw c.errorAt("average", "'average' applies to precision, recall and f1 only");
+            }
+            String positive = c.string("positive", "1");
+            c.finish();
+            return new MetricSource.Classification(actual, predicted, score, metric, average, positive);
+        }
+
+        MetricSource regression(SpecNode r) {
+            RegressionMetric metric = r.choice("metric", RegressionMetric.class)
+                    .orElseThrow(() -> r.errorAt("metric", "missing required key 'metric' (mae, rmse or mape)"));
+            String actual = r.requiredString("actual");
+            String predicted = r.requiredString("predicted");
+            r.finish();
+            return new MetricSource.Regression(actual, predicted, metric);
+        }
+
+        Optional<Normalize> normalize(SpecNode m) {
+            Optional<YamlNode> raw = m.raw("normalize");
+            if (raw.isEmpty()) {
+                return Optional.empty();
+            }
+            if (raw.get() instanceof YamlNode.Scalar s && s.text().equals("baseline")) {
+                return Optional.of(new Normalize.Baseline());
+            }
+            if (!(raw.get() instanceof YamlNode.MapNode)) {
+                throw m.error(raw.get(), m.child("normalize"), "must be 'baseline' or {best: B, worst: W}");
+            }
+            SpecNode n = SpecNode.of(file, m.child("normalize"), raw.get());
+            double best = n.number("best").orElseThrow(() -> n.errorAt("best", "missing required key 'best'"));
+            double worst = n.number("worst").orElseThrow(() -> n.errorAt("worst", "missing required key 'worst'"));
+            if (best == worst) {
+                throw n.errorAt("worst", "best and worst must differ");
+            }
+            n.finish();
+            return Optional.of(new Normalize.Range(best, worst));
+        }
+
+        GateSpec gate(SpecNode g) {
+            OptionalDouble min = g.number("min");
+            OptionalDouble max = g.number("max");
+            if (min.isPresent() && max.isPresent() && min.getAsDouble() > max.getAsDouble()) {
+                throw g.errorAt("max", "max (" + SpecNode.plain(max.getAsDouble()) + ") is below min ("
+                        + SpecNode.plain(min.getAsDouble()) + ")");
+            }
+            OptionalDouble maxRegression = g.number("maxRegression", 0, Double.MAX_VALUE);
+            OptionalDouble maxRegressionPct = g.number("maxRegressionPct", 0, Double.MAX_VALUE);
+            boolean critical = g.bool("critical", false);
+            g.finish();
+            return new GateSpec(min, max, maxRegression, maxRegressionPct, critical);
+        }
+
+        ScoringSpec scoring(Optional<SpecNode> maybe) {
+            if (maybe.isEmpty()) {
+                return new ScoringSpec(ScoreFormula.WEIGHTS, 0.80, 0.60);
+            }
+            SpecNode s = maybe.get();
+            ScoreFormula formula = s.choice("normalizeBy", ScoreFormula.class).orElse(ScoreFormula.WEIGHTS);
+            double promote = s.number("promote", 0, 1).orElse(0.80);
+            double rollback = s.number("rollback", 0, 1).orElse(0.60);
+            if (rollback > promote) {
+                throw s.errorAt("rollback", "rollback (" + SpecNode.plain(rollback) + ") must not exceed promote ("
+                        + SpecNode.plain(promote) + ")");
+            }
+            s.finish();
+            return new ScoringSpec(formula, promote, rollback);
+        }
+    }
+}
