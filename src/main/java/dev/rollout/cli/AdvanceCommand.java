@@ -1,0 +1,101 @@
+package dev.rollout.cli;
+
+import dev.rollout.RolloutException;
+import dev.rollout.judge.Evaluation;
+import dev.rollout.lifecycle.Lifecycle;
+import dev.rollout.lifecycle.Outcome;
+import dev.rollout.lifecycle.RolloutState;
+import dev.rollout.lifecycle.Status;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "advance", description = "Start the rollout, or move it to the next stage if the current one passed (bake time over, newest evaluation PROMOTE, approval if needed).",
+        footer = {"", "Examples:", "  rollout advance rollout.yaml                       # start, or move on",
+                "  rollout advance rollout.yaml --metrics today.csv   # evaluate now, then move on PROMOTE",
+                "  rollout advance rollout.yaml --if-stage canary-5   # CI retry-safe",
+                "  rollout advance rollout.yaml --force --reason 'hotfix, approved by on-call'",
+                "  rollout advance rollout.yaml --restart             # after a rollback"})
+final class AdvanceCommand implements Callable<Integer>, WithCommonOptions {
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The rollout spec (YAML).")
+    Path specFile;
+
+    @Option(names = "--metrics", paramLabel = "FILE", description = "Evaluate these exports first, then advance on PROMOTE.")
+    List<Path> metrics = new ArrayList<>();
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Window start for --metrics (default: when the stage was entered).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Window end for --metrics (default: now).")
+    String until;
+
+    @Option(names = "--force", description = "Skip the gates (needs --reason); recorded as FORCED.")
+    boolean force;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the history.")
+    String reason;
+
+    @Option(names = "--if-stage", paramLabel = "STAGE", description = "Act only if the rollout is in this stage; else exit 5.")
+    String ifStage;
+
+    @Option(names = "--rollback-on-fail", description = "When the evaluation says ROLLBACK, roll back.")
+    boolean rollbackOnFail;
+
+    @Option(names = "--restart", description = "Start again in the first stage with a new lineage (after a rollback, or for a new candidate).")
+    boolean restart;
+
+    @Option(names = "--dry-run", description = "Compute and print; write nothing.")
+    boolean dryRun;
+
+    private final Env env;
+
+    AdvanceCommand(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public CommonOptions common() {
+        return common;
+    }
+
+    @Override
+    public Integer call() {
+        Printer printer = new Printer(env, common);
+        if (force && (reason == null || reason.isBlank())) {
+            throw RolloutException.input("--force needs --reason TEXT: a forced advance is recorded with why");
+        }
+        Workspace ws = Workspace.open(env, common, specFile, "rollout advance");
+        Optional<RolloutState> state = ws.store().read();
+        List<String> warnings = new ArrayList<>();
+        Optional<Evaluation> evaluation = Optional.empty();
+        if (!metrics.isEmpty()) {
+            if (state.isPresent() && state.get().status() == Status.PROGRESSING && !restart) {
+                evaluation = Optional.of(EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since),
+                        Optional.ofNullable(until), env.now()));
+            } else {
+                warnings.add("--metrics not evaluated: the rollout is not in a stage yet, so there is nothing to judge");
+            }
+        }
+        Optional<Evaluation> judged = evaluation;
+        Lifecycle.AdvanceOptions options = new Lifecycle.AdvanceOptions(force, restart, rollbackOnFail);
+        Outcome outcome = Transition.apply(ws, env, dryRun, Optional.ofNullable(ifStage), Optional.ofNullable(reason),
+                l -> l.advance(options, judged));
+        warnings.addAll(outcome.warnings());
+        printer.warnings(warnings);
+        Views.ActionView view = new Views.ActionView(Transition.view(ws, outcome), outcome.action(), outcome.reasons(),
+                warnings, dryRun, evaluation);
+        printer.print(view, () -> TextViews.action(view, printer.ansi()));
+        return outcome.exitCode();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.rollout.cli;
+
+import dev.rollout.judge.Evaluation;
+import dev.rollout.lifecycle.Outcome;
+import dev.rollout.lifecycle.RolloutState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "evaluate", description = "Score the current stage from metric exports and decide PROMOTE (exit 0), HOLD (3) or ROLLBACK (4); record it in a started rollout.",
+        footer = {"", "Examples:", "  rollout evaluate rollout.yaml --metrics exports/predictions.csv",
+                "  rollout evaluate rollout.yaml --metrics a.csv --metrics b.csv.gz -o json",
+                "  rollout evaluate rollout.yaml --metrics day.csv --since 2h --dry-run"})
+final class EvaluateCommand implements Callable<Integer>, WithCommonOptions {
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The rollout spec (YAML).")
+    Path specFile;
+
+    @Option(names = "--metrics", paramLabel = "FILE", required = true,
+            description = "A CSV export (.csv or .csv.gz); repeat for several.")
+    List<Path> metrics;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Window start: ISO-8601 instant or a duration ago (2h). Default: when the stage was entered.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Window end: ISO-8601 instant or a duration ago. Default: now.")
+    String until;
+
+    @Option(names = "--dry-run", description = "Evaluate and print; record nothing.")
+    boolean dryRun;
+
+    private final Env env;
+
+    EvaluateCommand(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public CommonOptions common() {
+        return common;
+    }
+
+    @Override
+    public Integer call() {
+        Printer printer = new Printer(env, common);
+        Workspace ws = Workspace.open(env, common, specFile, "rollout evaluate");
+        Optional<RolloutState> state = ws.store().read();
+        Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env.now());
+        Outcome outcome = Transition.apply(ws, env, dryRun, Optional.empty(), Optional.empty(), l -> l.recordEvaluation(evaluation));
+        boolean recorded = !dryRun && outcome.newState().isPresent();
+        printer.warnings(outcome.warnings());
+        Views.EvaluateView view = new Views.EvaluateView(evaluation, recorded, outcome.warnings());
+        printer.print(view, () -> TextViews.evaluation(evaluation, recorded, printer.ansi()));
+        return evaluation.decision().exitCode();
+    }
+}

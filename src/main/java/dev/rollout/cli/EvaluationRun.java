@@ -1,0 +1,54 @@
+package dev.rollout.cli;
+
+import dev.rollout.RolloutException;
+import dev.rollout.judge.Evaluation;
+import dev.rollout.judge.Judge;
+import dev.rollout.lifecycle.Lifecycle;
+import dev.rollout.lifecycle.RolloutState;
+import dev.rollout.lifecycle.Status;
+import dev.rollout.metrics.MetricsReader;
+import dev.rollout.metrics.MetricsReport;
+import dev.rollout.metrics.Window;
+import dev.rollout.spec.StageSpec;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the exports for the stage being judged and runs the judge: the window is the
+ * current stage (from the time the rollout entered it up to now) unless --since/--until say
+ * otherwise; with no started rollout, every row.
+ */
+final class EvaluationRun {
+
+    private EvaluationRun() {
+    }
+
+    static Evaluation run(Workspace ws, Optional<RolloutState> state, List<Path> files, Optional<String> since,
+                          Optional<String> until, Instant now) {
+        StageSpec stage = Lifecycle.stageToJudge(ws.spec(), state);
+        Optional<Instant> from = since.map(s -> instant("--since", s, now))
+                .or(() -> state.filter(s -> s.status() == Status.PROGRESSING).map(s -> s.stage().enteredAt()));
+        Optional<Instant> to = until.map(s -> instant("--until", s, now))
+                .or(() -> state.isPresent() ? Optional.of(now) : Optional.empty());
+        Window window = new Window(from, to);
+        MetricsReport report = MetricsReader.read(ws.spec(), files, window);
+        boolean timed = ws.spec().data().timestamp().isPresent();
+        Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
+                : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());
+        return Judge.evaluate(ws.spec(), stage, report, Lifecycle.timeInStage(state, now), now, bounds);
+    }
+
+    /** An ISO-8601 instant, or a duration back from now ({@code 2h} means two hours ago). */
+    static Instant instant(String option, String text, Instant now) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return dev.rollout.spec.DurationText.parse(text).map(now::minus).orElseThrow(() -> RolloutException.input(
+                    option + ": '" + text + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (2h)"));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.rollout.cli;
+
+import dev.rollout.lifecycle.HistoryEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "history", description = "The audit trail: every start, evaluation, approval, move, rollback and restart, with actor and reason.",
+        footer = {"", "Examples:", "  rollout history rollout.yaml", "  rollout history rollout.yaml --since 1d --limit 20 -o json"})
+final class HistoryCommand implements Callable<Integer>, WithCommonOptions {
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The rollout spec (YAML).")
+    Path specFile;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Only the newest N events.")
+    Integer limit;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Only events at or after TIME (ISO-8601, or a duration ago: 2h).")
+    String since;
+
+    private final Env env;
+
+    HistoryCommand(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public CommonOptions common() {
+        return common;
+    }
+
+    @Override
+    public Integer call() {
+        Printer printer = new Printer(env, common);
+        Workspace ws = Workspace.open(env, common, specFile, "rollout history");
+        List<String> warnings = new ArrayList<>();
+        List<HistoryEvent> events = new ArrayList<>(ws.store().history(warnings::add));
+        printer.warnings(warnings);
+        Optional<Instant> from = Optional.ofNullable(since).map(s -> EvaluationRun.instant("--since", s, env.now()));
+        from.ifPresent(f -> events.removeIf(e -> e.at().isBefore(f)));
+        if (limit != null && limit >= 0 && events.size() > limit) {
+            events.subList(0, events.size() - limit).clear();
+        }
+        Views.HistoryView view = new Views.HistoryView(ws.spec().name(), events);
+        printer.print(view, () -> TextViews.history(view));
+        return 0;
+    }
+}

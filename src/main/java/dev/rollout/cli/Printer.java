@@ -1,0 +1,63 @@
+package dev.rollout.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rollout.state.StateJson;
+import picocli.CommandLine.Help.Ansi;
+
+import java.util.List;
+
+/**
+ * Writes a command's result: JSON (one document on stdout) or text for people, with colour
+ * only when stdout is a terminal and neither {@code --no-color} nor {@code NO_COLOR} says no.
+ * Warnings go to stderr in both modes, so stdout stays one parseable document.
+ */
+final class Printer {
+
+    private static final ObjectMapper JSON = StateJson.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Env env;
+    private final OutputFormat format;
+    private final Ansi ansi;
+
+    Printer(Env env, CommonOptions common) {
+        this.env = env;
+        this.format = common.format();
+        boolean color = env.terminal() && !common.noColor && env.var("NO_COLOR").isEmpty();
+        this.ansi = color ? Ansi.ON : Ansi.OFF;
+    }
+
+    boolean json() {
+        return format == OutputFormat.JSON;
+    }
+
+    Ansi ansi() {
+        return ansi;
+    }
+
+    /** Prints {@code view} as JSON, or the text {@code text} builds. */
+    void print(Object view, java.util.function.Supplier<String> text) {
+        if (json()) {
+            env.out().println(toJson(view));
+        } else {
+            env.out().print(text.get());
+        }
+        env.out().flush();
+    }
+
+    void warnings(List<String> warnings) {
+        for (String w : warnings) {
+            env.err().println(ansi.string("@|yellow warning:|@ ") + w);
+        }
+        env.err().flush();
+    }
+
+    static String toJson(Object view) {
+        try {
+            return JSON.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON for " + view.getClass().getSimpleName(), e);
+        }
+    }
+}

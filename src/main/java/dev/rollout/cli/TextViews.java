@@ -1,0 +1,195 @@
+package dev.rollout.cli;
+
+import dev.rollout.judge.Decision;
+import dev.rollout.judge.Evaluation;
+import dev.rollout.judge.Evaluation.MetricResult;
+import dev.rollout.judge.Numbers;
+import dev.rollout.lifecycle.HistoryEvent;
+import dev.rollout.lifecycle.Status;
+import dev.rollout.metrics.InputFile;
+import dev.rollout.spec.ScoringSpec.ScoreFormula;
+import picocli.CommandLine.Help.Ansi;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.stream.Collectors;
+
+/** The text a person reads for each view: one line of state at a glance, then detail. */
+final class TextViews {
+
+    private TextViews() {
+    }
+
+    static String status(Views.RolloutView v, Ansi ansi) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(ansi.string("@|bold " + v.rollout() + "|@")).append("  ").append(statusWord(v.status(), ansi));
+        v.stage().ifPresent(s -> sb.append("  stage ").append(s.index() + 1).append(' ').append(s.name()));
+        sb.append("  traffic ").append(v.traffic()).append(" %");
+        sb.append("  candidate ").append(v.model().candidate()).append(" (baseline ").append(v.model().baseline()).append(")\n");
+        v.stage().ifPresent(s -> sb.append("  entered ").append(s.enteredAt()).append(", serial ").append(v.serial())
+                .append(", lineage ").append(v.lineage().orElse("")).append('\n'));
+        v.lastEvaluation().ifPresent(e -> {
+            sb.append("  last evaluation: ").append(decisionWord(e.decision(), ansi)).append(" in ").append(e.stage())
+                    .append(" at ").append(e.at());
+            e.score().ifPresent(s -> sb.append(", score ").append(Numbers.show(s)));
+            sb.append('\n');
+            e.reasons().forEach(r -> sb.append("    - ").append(r).append('\n'));
+        });
+        v.approval().ifPresent(a -> sb.append("  approved in ").append(a.stage()).append(" by ").append(a.by())
+                .append(" at ").append(a.at()).append('\n'));
+        if (v.specChanged()) {
+            sb.append(ansi.string("  @|yellow the spec changed since the state was last written|@\n"));
+        }
+        return sb.toString();
+    }
+
+    static String plan(Views.PlanView p, Ansi ansi) {
+        StringBuilder sb = new StringBuilder(status(p.rollout(), ansi));
+        int current = p.rollout().status() == Status.PROGRESSING ? p.rollout().stage().map(Views.StageView::index).orElse(-1) : -1;
+        Table stages = new Table("", "#", "stage", "traffic", "bake", "minSamples", "approval", "segment").right(1, 3, 5);
+        for (Views.PlanStage s : p.stages()) {
+            stages.row(s.index() == current ? ">" : "", Integer.toString(s.index() + 1), s.name(), s.traffic() + " %", s.bake(),
+                    Long.toString(s.minSamples()), s.approval() ? "yes" : "",
+                    s.segment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(",")));
+        }
+        sb.append("\nStages\n").append(stages.render("  "));
+        Table metrics = new Table("metric", "value", "weight", "direction", "normalize", "gate").right(2);
+        for (Views.PlanMetric m : p.metrics()) {
+            metrics.row(m.name() + (m.advisory() ? " (advisory)" : ""), m.source(), Numbers.show(m.weight()), m.direction(),
+                    m.normalize().orElse(""), gate(m));
+        }
+        sb.append("\nMetrics\n").append(metrics.render("  "));
+        sb.append("\nScore: ").append(formula(ScoreFormula.valueOf(((String) p.scoring().get("normalizeBy")).toUpperCase(java.util.Locale.ROOT))))
+                .append("; promote at >= ").append(Numbers.show((Double) p.scoring().get("promote")))
+                .append(", roll back below ").append(Numbers.show((Double) p.scoring().get("rollback"))).append('\n');
+        sb.append(ansi.string("@|bold Next:|@ ")).append(p.next()).append('\n');
+        return sb.toString();
+    }
+
+    private static String gate(Views.PlanMetric m) {
+        StringBuilder g = new StringBuilder();
+        m.min().ifPresent(x -> g.append("min ").append(Numbers.show(x)).append(' '));
+        m.max().ifPresent(x -> g.append("max ").append(Numbers.show(x)).append(' '));
+        m.maxRegression().ifPresent(x -> g.append("maxRegression ").append(Numbers.show(x)).append(' '));
+        m.maxRegressionPct().ifPresent(x -> g.append("maxRegressionPct ").append(Numbers.show(x)).append(" % "));
+        if (m.critical()) {
+            g.append("critical");
+        }
+        return g.toString().trim();
+    }
+
+    static String formula(ScoreFormula f) {
+        return f == ScoreFormula.WEIGHTS ? "P = sum(w*p) / sum(w)" : "P = (1/N) * sum(w*p)";
+    }
+
+    static String evaluation(Evaluation e, boolean recorded, Ansi ansi) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(ansi.string("@|bold " + e.rollout() + "|@")).append("  stage ").append(e.stage()).append("  ")
+                .append(decisionWord(e.decision(), ansi));
+        e.score().ifPresent(s -> sb.append("  score ").append(Numbers.show(s)));
+        sb.append('\n');
+        sb.append("  rows in window: baseline ").append(e.rows().baseline()).append(", candidate ").append(e.rows().candidate());
+        if (e.window().since().isPresent() || e.window().until().isPresent()) {
+            sb.append(" (").append(e.window().since().map(Object::toString).orElse("…")).append(" .. ")
+                    .append(e.window().until().map(Object::toString).orElse("…")).append(')');
+        }
+        sb.append('\n');
+        Table t = new Table("metric", "baseline", "candidate", "delta", "p", "weight", "gate").right(1, 2, 3, 4, 5);
+        for (MetricResult m : e.metrics()) {
+            String gate = m.gate().passed() ? (m.gate().critical() ? "pass (critical)" : "pass")
+                    : m.gate().failed() ? (m.gate().critical() ? "FAIL (critical)" : "FAIL") : "no value";
+            if (m.advisory()) {
+                gate += ", advisory";
+            }
+            t.row(m.name(), num(m.baseline()), num(m.candidate()), signed(m.delta()), num(m.p()), Numbers.show(m.weight()), gate);
+        }
+        sb.append('\n').append(t.render("  "));
+        sb.append("\n  score ").append(formula(e.normalizeBy())).append(" = ")
+                .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a")
+                .append("   promote >= ").append(Numbers.show(e.thresholds().promote()))
+                .append(", roll back < ").append(Numbers.show(e.thresholds().rollback())).append('\n');
+        sb.append("\n").append(ansi.string("@|bold Decision:|@ ")).append(decisionWord(e.decision(), ansi)).append('\n');
+        for (String r : e.reasons()) {
+            sb.append("  - ").append(r).append('\n');
+        }
+        for (MetricResult m : e.metrics()) {
+            for (String n : m.notes()) {
+                sb.append("  note: ").append(m.name()).append(": ").append(n).append('\n');
+            }
+        }
+        if (!e.inputs().isEmpty()) {
+            sb.append("  read ").append(e.inputs().stream().map(TextViews::input).collect(Collectors.joining(", "))).append('\n');
+        }
+        if (!recorded) {
+            sb.append("  (not recorded)\n");
+        }
+        return sb.toString();
+    }
+
+    private static String input(InputFile f) {
+        return f.path() + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+    }
+
+    static String action(Views.ActionView a, Ansi ansi) {
+        StringBuilder sb = new StringBuilder();
+        a.evaluation().ifPresent(e -> sb.append(evaluation(e, !a.dryRun(), ansi)).append('\n'));
+        sb.append(ansi.string("@|bold " + a.action() + "|@")).append(a.dryRun() ? " (dry run: nothing written)" : "").append('\n');
+        for (String r : a.reasons()) {
+            sb.append("  - ").append(r).append('\n');
+        }
+        sb.append(status(a.rollout(), ansi));
+        return sb.toString();
+    }
+
+    static String history(Views.HistoryView h) {
+        Table t = new Table("at", "event", "stage", "to", "score", "decision", "actor", "reason");
+        for (HistoryEvent e : h.events()) {
+            String reason = e.reason().orElse(e.reasons().isEmpty() ? "" : String.join("; ", e.reasons()));
+            t.row(e.at().toString(), e.event().name(), e.stage().orElse(""), e.toStage().orElse(""), num(e.score()),
+                    e.decision().map(Enum::name).orElse(""), e.actor(), reason);
+        }
+        return h.events().isEmpty() ? "no events for " + h.rollout() + "\n" : t.render("");
+    }
+
+    static String statusList(List<Views.RolloutView> views, Ansi ansi) {
+        if (views.isEmpty()) {
+            return "no rollouts\n";
+        }
+        Table t = new Table("rollout", "status", "stage", "traffic", "candidate", "baseline", "last decision", "since").right(3);
+        for (Views.RolloutView v : views) {
+            t.row(v.rollout(), v.status().name(), v.stage().map(Views.StageView::name).orElse(""), v.traffic() + " %",
+                    v.model().candidate(), v.model().baseline(),
+                    v.lastEvaluation().map(e -> e.decision().name()).orElse(""),
+                    v.stage().map(s -> s.enteredAt().toString()).orElse(""));
+        }
+        return t.render("");
+    }
+
+    static String num(OptionalDouble d) {
+        return d.isPresent() ? Numbers.show(d.getAsDouble()) : "-";
+    }
+
+    static String signed(OptionalDouble d) {
+        if (d.isEmpty()) {
+            return "-";
+        }
+        return (d.getAsDouble() > 0 ? "+" : "") + Numbers.show(d.getAsDouble());
+    }
+
+    static String statusWord(Status s, Ansi ansi) {
+        return switch (s) {
+            case PROGRESSING -> ansi.string("@|cyan PROGRESSING|@");
+            case PROMOTED -> ansi.string("@|green PROMOTED|@");
+            case ROLLED_BACK -> ansi.string("@|red ROLLED_BACK|@");
+            case NOT_STARTED -> "NOT_STARTED";
+        };
+    }
+
+    static String decisionWord(Decision d, Ansi ansi) {
+        return switch (d) {
+            case PROMOTE -> ansi.string("@|bold,green PROMOTE|@");
+            case HOLD -> ansi.string("@|bold,yellow HOLD|@");
+            case ROLLBACK -> ansi.string("@|bold,red ROLLBACK|@");
+        };
+    }
+}

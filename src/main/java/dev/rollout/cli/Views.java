@@ -1,0 +1,119 @@
+package dev.rollout.cli;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.rollout.judge.Evaluation;
+import dev.rollout.lifecycle.Action;
+import dev.rollout.lifecycle.Approval;
+import dev.rollout.lifecycle.EvaluationRecord;
+import dev.rollout.lifecycle.HistoryEvent;
+import dev.rollout.lifecycle.RolloutState;
+import dev.rollout.lifecycle.Status;
+import dev.rollout.spec.DurationText;
+import dev.rollout.spec.MetricSpec;
+import dev.rollout.spec.RolloutSpec;
+import dev.rollout.spec.StageSpec;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** The JSON contract of DESIGN.md §1, as records that Jackson writes; text output reads them too. */
+final class Views {
+
+    private Views() {
+    }
+
+    record StageView(int index, String name, int traffic, Instant enteredAt) {
+    }
+
+    record ModelView(String baseline, String candidate) {
+    }
+
+    /**
+     * Where a rollout stands. {@code traffic} is the candidate's share now (0 once rolled
+     * back, 100 once promoted); {@code specChanged} is true when the spec differs from the
+     * one the state was last written with.
+     */
+    record RolloutView(String rollout, Status status, Optional<StageView> stage, Optional<String> lineage, long serial,
+                       ModelView model, int traffic, Optional<EvaluationRecord> lastEvaluation,
+                       Optional<Approval> approval, boolean specChanged, String state) {
+
+        static RolloutView of(String name, ModelView specModel, Optional<RolloutState> state, Optional<String> digest,
+                              String statePath) {
+            if (state.isEmpty()) {
+                return new RolloutView(name, Status.NOT_STARTED, Optional.empty(), Optional.empty(), 0, specModel, 0,
+                        Optional.empty(), Optional.empty(), false, statePath);
+            }
+            RolloutState s = state.get();
+            int traffic = switch (s.status()) {
+                case ROLLED_BACK, NOT_STARTED -> 0;
+                case PROMOTED -> 100;
+                case PROGRESSING -> s.stage().traffic();
+            };
+            return new RolloutView(s.rollout(), s.status(),
+                    Optional.of(new StageView(s.stage().index(), s.stage().name(), s.stage().traffic(), s.stage().enteredAt())),
+                    Optional.of(s.lineage()), s.serial(), new ModelView(s.model().baseline(), s.model().candidate()), traffic,
+                    s.lastEvaluation(), s.approval(), digest.map(d -> !d.equals(s.specDigest())).orElse(false), statePath);
+        }
+    }
+
+    record PlanStage(int index, String name, int traffic, String bake, long minSamples, boolean approval,
+                     Map<String, String> segment) {
+        static PlanStage of(int index, StageSpec s) {
+            return new PlanStage(index, s.name(), s.traffic(), DurationText.format(s.bake()), s.minSamples(), s.approval(),
+                    s.segment());
+        }
+    }
+
+    record PlanMetric(String name, String source, double weight, String direction, boolean advisory,
+                      Optional<String> normalize, OptionalDouble min, OptionalDouble max, OptionalDouble maxRegression,
+                      OptionalDouble maxRegressionPct, boolean critical) {
+        static PlanMetric of(MetricSpec m) {
+            Optional<String> normalize = m.normalize().map(n -> n instanceof dev.rollout.spec.Normalize.Range r
+                    ? "best " + r.best() + ", worst " + r.worst() : "baseline");
+            return new PlanMetric(m.name(), m.source().label(), m.weight(), m.direction().word(), m.advisory(), normalize,
+                    m.gate().map(g -> g.min()).orElse(OptionalDouble.empty()),
+                    m.gate().map(g -> g.max()).orElse(OptionalDouble.empty()),
+                    m.gate().map(g -> g.maxRegression()).orElse(OptionalDouble.empty()),
+                    m.gate().map(g -> g.maxRegressionPct()).orElse(OptionalDouble.empty()),
+                    m.gate().map(g -> g.critical()).orElse(false));
+        }
+    }
+
+    record PlanView(@JsonUnwrapped RolloutView rollout, List<PlanStage> stages, List<PlanMetric> metrics,
+                    Map<String, Object> scoring, String next) {
+        static PlanView of(RolloutSpec spec, RolloutView view, String next) {
+            List<PlanStage> stages = new java.util.ArrayList<>();
+            for (int i = 0; i < spec.stages().size(); i++) {
+                stages.add(PlanStage.of(i, spec.stages().get(i)));
+            }
+            return new PlanView(view, stages, spec.metrics().stream().map(PlanMetric::of).toList(),
+                    Map.of("normalizeBy", spec.scoring().normalizeBy().word(), "promote", spec.scoring().promote(),
+                            "rollback", spec.scoring().rollback()),
+                    next);
+        }
+    }
+
+    /** {@code advance}, {@code rollback}, {@code approve}: where it stands now, what happened and why. */
+    record ActionView(@JsonUnwrapped RolloutView rollout, Action action, List<String> reasons, List<String> warnings,
+                      boolean dryRun, Optional<Evaluation> evaluation) {
+    }
+
+    /** {@code evaluate}: the evaluation itself, and whether it was recorded. */
+    record EvaluateView(@JsonUnwrapped Evaluation evaluation, boolean recorded, List<String> warnings) {
+    }
+
+    record HistoryView(String rollout, List<HistoryEvent> events) {
+    }
+
+    record StatusList(List<RolloutView> rollouts) {
+    }
+
+    record ErrorView(ErrorBody error) {
+    }
+
+    record ErrorBody(int code, String message) {
+    }
+}

@@ -1,0 +1,6 @@
+package dev.rollout.cli;
+
+/** A command that has the common options, so errors can be printed in the format it asked for. */
+interface WithCommonOptions {
+    CommonOptions common();
+}
