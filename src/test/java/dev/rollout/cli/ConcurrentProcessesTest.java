@@ -1,0 +1,98 @@
+package dev.rollout.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several JVMs evaluate the same rollout at once, as overlapping cron jobs would: no event
+ * is lost, the serial counts every write, and a reader without the lock never sees a torn
+ * file. The same run without the lock loses updates, which shows the test can fail.
+ */
+class ConcurrentProcessesTest {
+
+    static final int PROCESSES = 6;
+    static final int RUNS = 15;
+
+    @TempDir
+    Path tmp;
+
+    record Outcome(long serial, long evaluated, int reads, int badReads) {
+    }
+
+    Outcome race(boolean lock) throws Exception {
+        Path dir = CliRunner.copyExample("fraud-detector", tmp);
+        String spec = dir.resolve("rollout.yaml").toString();
+        assertEquals(0, new CliRunner().at("2026-03-02T08:00:00Z").run("advance", spec).exit());
+        Path state = dir.resolve(".rollout/fraud-detector.state.json");
+        List<Process> processes = new ArrayList<>();
+        for (int i = 0; i < PROCESSES; i++) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+            if (!lock) {
+                cmd.add("-Drollout.test.unsafeNoLock=true");
+            }
+            cmd.addAll(List.of(RepeatedCommand.class.getName(), Integer.toString(RUNS), "0", "evaluate", spec,
+                    "--metrics", dir.resolve("exports/offline.csv").toString(), "--lock-timeout", "60s"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("p" + i + ".log").toFile());
+            pb.environment().put("ROLLOUT_NOW", "2026-03-02T09:00:00Z");
+            pb.environment().put("ROLLOUT_ACTOR", "cron-" + i);
+            processes.add(pb.start());
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        AtomicInteger bad = new AtomicInteger();
+        Thread reader = new Thread(() -> {
+            ObjectMapper json = new ObjectMapper();
+            while (!done.get()) {
+                try {
+                    json.readTree(Files.readAllBytes(state)).get("serial").asLong();
+                    reads.incrementAndGet();
+                } catch (NoSuchFileException e) {
+                    bad.incrementAndGet();
+                } catch (IOException | RuntimeException e) {
+                    bad.incrementAndGet();
+                }
+            }
+        });
+        reader.start();
+        for (Process p : processes) {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "process finished");
+        }
+        done.set(true);
+        reader.join();
+        JsonNode s = new ObjectMapper().readTree(Files.readAllBytes(state));
+        long evaluated = Files.readAllLines(dir.resolve(".rollout/fraud-detector.history.jsonl")).stream()
+                .filter(l -> l.contains("\"EVALUATED\"")).count();
+        return new Outcome(s.get("serial").asLong(), evaluated, reads.get(), bad.get());
+    }
+
+    @Test
+    void concurrentCronJobsLoseNoEventAndNeverTearTheFile() throws Exception {
+        Outcome o = race(true);
+        assertEquals(PROCESSES * RUNS, o.evaluated(), "every evaluation recorded exactly once");
+        assertEquals(1 + PROCESSES * RUNS, o.serial(), "serial = number of writes");
+        assertEquals(0, o.badReads(), "a reader without the lock never saw a torn or missing file");
+        assertTrue(o.reads() > 10, "the reader ran: " + o.reads());
+    }
+
+    @Test
+    void withoutTheLockUpdatesAreLostSoTheTestAboveHasTeeth() throws Exception {
+        Outcome o = race(false);
+        assertTrue(o.serial() < 1 + PROCESSES * RUNS, "lost updates without the lock: serial " + o.serial());
+    }
+}
