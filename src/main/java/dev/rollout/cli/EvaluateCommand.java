@@ -55,7 +55,9 @@ final class EvaluateCommand implements Callable<Integer>, WithCommonOptions {
         Workspace ws = Workspace.open(env, common, specFile, "rollout evaluate");
         Optional<RolloutState> state = ws.store().read();
         Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env.now());
-        Outcome outcome = Transition.apply(ws, env, dryRun, Optional.empty(), Optional.empty(), l -> l.recordEvaluation(evaluation));
+        // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.
+        boolean record = !dryRun && state.filter(s -> s.status() == dev.rollout.lifecycle.Status.PROGRESSING).isPresent();
+        Outcome outcome = Transition.apply(ws, env, !record, Optional.empty(), Optional.empty(), l -> l.recordEvaluation(evaluation));
         boolean recorded = !dryRun && outcome.newState().isPresent();
         printer.warnings(outcome.warnings());
         Views.EvaluateView view = new Views.EvaluateView(evaluation, recorded, outcome.warnings());

@@ -36,6 +36,7 @@ class CliTest {
         assertEquals(60, j.get("metrics").get(0).get("samples").get("candidate").asLong());
         assertFalse(j.get("recorded").asBoolean());
         assertFalse(Files.exists(tmp.resolve("s.json")), "no rollout started: nothing written");
+        assertFalse(Files.exists(tmp.resolve("s.json.lock")), "not even a lock file");
     }
 
     @Test
