@@ -31,6 +31,9 @@ public final class Lifecycle {
         this.spec = spec;
         this.state = state;
         this.request = request;
+        state.filter(s -> !s.specDigest().equals(spec.digest())).ifPresent(s -> warnings.add(
+                "the spec changed since the state was last written (digest " + s.specDigest().substring(0, 12) + " -> "
+                        + spec.digest().substring(0, 12) + "); the next write records SPEC_CHANGED"));
     }
 
     /** Options of {@code advance}. */

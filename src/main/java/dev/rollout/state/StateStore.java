@@ -174,9 +174,18 @@ public final class StateStore {
             throw RolloutException.input(Location.file(paths.state().getParent().toString()), "cannot create the state directory: " + e.getMessage());
         }
         ReentrantLock local = IN_PROCESS.computeIfAbsent(paths.lock(), p -> new ReentrantLock());
-        local.lock();
+        long started = System.nanoTime();
+        try {
+            if (!local.tryLock(lockTimeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                throw RolloutException.conflict("the state " + paths.state() + " is locked by another thread of this process;"
+                        + " waited " + dev.rollout.spec.DurationText.format(lockTimeout) + " (--lock-timeout)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RolloutException.conflict("interrupted while waiting for the lock on " + paths.state());
+        }
         try (FileChannel lockChannel = openLock()) {
-            FileLock lock = acquire(lockChannel);
+            FileLock lock = acquire(lockChannel, lockTimeout.minusNanos(System.nanoTime() - started));
             try {
                 writeHolder(lockChannel);
                 removeLeftoverTemps();
@@ -209,11 +218,11 @@ public final class StateStore {
     }
 
     /** tryLock with backoff: there is no lock(timeout), and a blocked lock() could wait forever. */
-    private FileLock acquire(FileChannel channel) throws IOException {
+    private FileLock acquire(FileChannel channel, Duration remaining) throws IOException {
         if (unsafeNoLock()) {
             return null;
         }
-        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        long deadline = System.nanoTime() + Math.max(0, remaining.toNanos());
         long sleep = 10;
         while (true) {
             FileLock lock = channel.tryLock();
