@@ -72,7 +72,7 @@ final class Views {
                       OptionalDouble maxRegressionPct, boolean critical) {
         static PlanMetric of(MetricSpec m) {
             Optional<String> normalize = m.normalize().map(n -> n instanceof dev.rollout.spec.Normalize.Range r
-                    ? "best " + r.best() + ", worst " + r.worst() : "baseline");
+                    ? "best " + dev.rollout.judge.Numbers.show(r.best()) + ", worst " + dev.rollout.judge.Numbers.show(r.worst()) : "baseline");
             return new PlanMetric(m.name(), m.source().label(), m.weight(), m.direction().word(), m.advisory(), normalize,
                     m.gate().map(g -> g.min()).orElse(OptionalDouble.empty()),
                     m.gate().map(g -> g.max()).orElse(OptionalDouble.empty()),
