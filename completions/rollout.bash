@@ -163,6 +163,7 @@ function _complete_rollout() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} history" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} approve" ];    then _picocli_rollout; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} schema" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_rollout; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -173,9 +174,11 @@ function _complete_rollout() {
   local cmds4=(status)
   local cmds5=(history)
   local cmds6=(approve)
-  local cmds7=(completion)
+  local cmds7=(schema)
+  local cmds8=(completion)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_rollout_completion; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_rollout_completion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_rollout_schema; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_rollout_approve; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_rollout_history; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_rollout_status; return $?; fi
@@ -193,7 +196,7 @@ function _picocli_rollout() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="plan evaluate advance rollback status history approve completion"
+  local commands="plan evaluate advance rollback status history approve schema completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -562,6 +565,24 @@ function _picocli_rollout_approve() {
       type compopt &>/dev/null && compopt -o filenames
       positionals=$( compgen -f -- "${curr_word}" ) # files
     fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `schema` subcommand.
+function _picocli_rollout_schema() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts=""
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

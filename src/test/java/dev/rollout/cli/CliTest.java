@@ -223,10 +223,10 @@ class CliTest {
         Files.writeString(spec, Files.readString(spec).replace("traffic: 25", "traffic: 125"));
         CliRunner.Result r = cli.run("advance", spec.toString(), "--force", "--reason", "x");
         assertEquals(1, r.exit());
-        assertEquals("rollout: " + spec + ": stages[3].traffic (line 23, column 14): must be between 0 and 100, found 125\n", r.err());
+        assertEquals("rollout: " + spec + ": stages[3].traffic (line 24, column 14): must be between 0 and 100, found 125\n", r.err());
         CliRunner.Result json = cli.run("plan", spec.toString(), "-o", "json");
         assertEquals(1, json.json().get("error").get("code").asInt());
-        assertTrue(json.json().get("error").get("message").asText().contains("stages[3].traffic (line 23"));
+        assertTrue(json.json().get("error").get("message").asText().contains("stages[3].traffic (line 24"));
         assertArrayEquals(before, Files.readAllBytes(state));
     }
 
