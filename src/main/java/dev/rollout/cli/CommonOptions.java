@@ -16,7 +16,8 @@ public final class CommonOptions {
     Path state;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default) or json: exactly one JSON document on stdout, also on error.")
+            description = "text (default), json (exactly one JSON document on stdout, also on error) or markdown"
+                    + " (tables for CI job summaries: evaluate, status, plan).")
     String output;
 
     @Option(names = "--no-color", description = "No ANSI colours (also: the NO_COLOR environment variable).")
@@ -33,7 +34,8 @@ public final class CommonOptions {
         return switch (output.toLowerCase(java.util.Locale.ROOT)) {
             case "json" -> OutputFormat.JSON;
             case "text" -> OutputFormat.TEXT;
-            default -> throw RolloutException.input("-o/--output: '" + output + "' is not one of text, json");
+            case "markdown", "md" -> OutputFormat.MARKDOWN;
+            default -> throw RolloutException.input("-o/--output: '" + output + "' is not one of text, json, markdown");
         };
     }
 

@@ -61,7 +61,8 @@ final class EvaluateCommand implements Callable<Integer>, WithCommonOptions {
         boolean recorded = !dryRun && outcome.newState().isPresent();
         printer.warnings(outcome.warnings());
         Views.EvaluateView view = new Views.EvaluateView(evaluation, recorded, outcome.warnings());
-        printer.print(view, () -> TextViews.evaluation(evaluation, recorded, printer.ansi()));
+        printer.print(view, () -> TextViews.evaluation(evaluation, recorded, printer.ansi()),
+                () -> MarkdownViews.evaluation(evaluation, recorded));
         return evaluation.decision().exitCode();
     }
 }

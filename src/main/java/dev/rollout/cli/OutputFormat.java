@@ -1,4 +1,4 @@
 package dev.rollout.cli;
 
-/** {@code -o text|json}. */
-public enum OutputFormat { TEXT, JSON }
+/** {@code -o text|json|markdown}. */
+public enum OutputFormat { TEXT, JSON, MARKDOWN }

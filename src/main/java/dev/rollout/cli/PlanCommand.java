@@ -41,7 +41,7 @@ final class PlanCommand implements Callable<Integer>, WithCommonOptions {
         Views.PlanView view = Views.PlanView.of(ws.spec(), Views.RolloutView.of(ws.spec().name(),
                 new Views.ModelView(ws.spec().model().baseline(), ws.spec().model().candidate()), state,
                 Optional.of(ws.spec().digest()), ws.paths().state().toString()), next);
-        printer.print(view, () -> TextViews.plan(view, printer.ansi()));
+        printer.print(view, () -> TextViews.plan(view, printer.ansi()), () -> MarkdownViews.plan(view));
         return 0;
     }
 }

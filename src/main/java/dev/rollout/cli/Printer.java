@@ -36,12 +36,17 @@ final class Printer {
         return ansi;
     }
 
-    /** Prints {@code view} as JSON, or the text {@code text} builds. */
+    /** Prints {@code view} as JSON, or the text {@code text} builds (also for markdown, where a command has none). */
     void print(Object view, java.util.function.Supplier<String> text) {
-        if (json()) {
-            env.out().println(toJson(view));
-        } else {
-            env.out().print(text.get());
+        print(view, text, text);
+    }
+
+    /** Prints {@code view} as JSON, Markdown or text. */
+    void print(Object view, java.util.function.Supplier<String> text, java.util.function.Supplier<String> markdown) {
+        switch (format) {
+            case JSON -> env.out().println(toJson(view));
+            case MARKDOWN -> env.out().print(markdown.get());
+            case TEXT -> env.out().print(text.get());
         }
         env.out().flush();
     }

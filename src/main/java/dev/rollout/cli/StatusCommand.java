@@ -51,7 +51,7 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
                 views.add(view(p, Optional.empty(), Optional.empty()));
             }
             Views.StatusList list = new Views.StatusList(views);
-            printer.print(list, () -> TextViews.statusList(views, printer.ansi()));
+            printer.print(list, () -> TextViews.statusList(views, printer.ansi()), () -> MarkdownViews.statusList(views));
             return 0;
         }
         Views.RolloutView view;
@@ -65,7 +65,7 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
                     RolloutException.input("status needs a SPEC, --state PATH or --dir DIR"));
             view = view(state, Optional.empty(), Optional.empty());
         }
-        printer.print(view, () -> TextViews.status(view, printer.ansi()));
+        printer.print(view, () -> TextViews.status(view, printer.ansi()), () -> MarkdownViews.status(view));
         return 0;
     }
 

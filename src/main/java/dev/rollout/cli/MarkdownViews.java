@@ -1,0 +1,103 @@
+package dev.rollout.cli;
+
+import dev.rollout.judge.Evaluation;
+import dev.rollout.judge.Evaluation.MetricResult;
+import dev.rollout.judge.Numbers;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * GitHub-flavoured Markdown for CI job summaries ({@code -o markdown >> $GITHUB_STEP_SUMMARY}):
+ * a heading, a line of state, tables. Cells are escaped so a metric name or a reason can
+ * never break a table or inject markup.
+ */
+final class MarkdownViews {
+
+    private MarkdownViews() {
+    }
+
+    static String evaluation(Evaluation e, boolean recorded) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("### ").append(icon(e.decision().name())).append(" `").append(cell(e.rollout())).append("` stage `")
+                .append(cell(e.stage())).append("`: **").append(e.decision()).append("**\n\n");
+        sb.append("Score `").append(TextViews.formula(e.normalizeBy())).append("` = **")
+                .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a").append("** (promote ≥ ")
+                .append(Numbers.show(e.thresholds().promote())).append(", roll back < ").append(Numbers.show(e.thresholds().rollback()))
+                .append("); rows: baseline ").append(e.rows().baseline()).append(", candidate ").append(e.rows().candidate())
+                .append(recorded ? "" : "; not recorded").append(".\n\n");
+        sb.append("| metric | baseline | candidate | delta | p | weight | gate |\n|---|--:|--:|--:|--:|--:|---|\n");
+        for (MetricResult m : e.metrics()) {
+            String gate = m.gate().passed() ? "pass" : m.gate().failed() ? "**FAIL**" : "no value";
+            if (m.gate().critical()) {
+                gate += " (critical)";
+            }
+            if (m.advisory()) {
+                gate += ", advisory";
+            }
+            sb.append("| ").append(cell(m.name())).append(" | ").append(TextViews.num(m.baseline())).append(" | ")
+                    .append(TextViews.num(m.candidate())).append(" | ").append(TextViews.signed(m.delta())).append(" | ")
+                    .append(TextViews.num(m.p())).append(" | ").append(Numbers.show(m.weight())).append(" | ").append(gate).append(" |\n");
+        }
+        sb.append('\n');
+        for (String r : e.reasons()) {
+            sb.append("- ").append(cell(r)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String status(Views.RolloutView v) {
+        return "### `" + cell(v.rollout()) + "`: " + v.status() + "\n\n" + statusTable(List.of(v));
+    }
+
+    static String statusList(List<Views.RolloutView> views) {
+        return "### Rollouts\n\n" + statusTable(views);
+    }
+
+    private static String statusTable(List<Views.RolloutView> views) {
+        StringBuilder sb = new StringBuilder("| rollout | status | stage | traffic | candidate | baseline | last decision |\n"
+                + "|---|---|---|--:|---|---|---|\n");
+        for (Views.RolloutView v : views) {
+            sb.append("| ").append(cell(v.rollout())).append(" | ").append(v.status()).append(" | ")
+                    .append(cell(v.stage().map(Views.StageView::name).orElse(""))).append(" | ").append(v.traffic()).append(" % | ")
+                    .append(cell(v.model().candidate())).append(" | ").append(cell(v.model().baseline())).append(" | ")
+                    .append(v.lastEvaluation().map(e -> e.decision().name()).orElse("")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    static String plan(Views.PlanView p) {
+        StringBuilder sb = new StringBuilder(status(p.rollout())).append('\n');
+        int current = p.rollout().stage().map(Views.StageView::index).orElse(-1);
+        sb.append("| # | stage | traffic | bake | minSamples | approval | segment |\n|--:|---|--:|---|--:|---|---|\n");
+        for (Views.PlanStage s : p.stages()) {
+            String name = cell(s.name());
+            sb.append("| ").append(s.index() + 1).append(" | ").append(s.index() == current ? "**" + name + "** ◀" : name)
+                    .append(" | ").append(s.traffic()).append(" % | ").append(s.bake()).append(" | ").append(s.minSamples())
+                    .append(" | ").append(s.approval() ? "yes" : "").append(" | ")
+                    .append(cell(s.segment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
+                            .collect(Collectors.joining(", ")))).append(" |\n");
+        }
+        sb.append("\n| metric | value | weight | direction |\n|---|---|--:|---|\n");
+        for (Views.PlanMetric m : p.metrics()) {
+            sb.append("| ").append(cell(m.name())).append(" | `").append(cell(m.source())).append("` | ")
+                    .append(Numbers.show(m.weight())).append(" | ").append(m.direction()).append(" |\n");
+        }
+        sb.append("\n**Next:** ").append(cell(p.next())).append('\n');
+        return sb.toString();
+    }
+
+    private static String icon(String decision) {
+        return switch (decision) {
+            case "PROMOTE" -> "✅";
+            case "HOLD" -> "⏸️";
+            default -> "⛔";
+        };
+    }
+
+    /** Escapes what would end a cell or start markup: pipes, backticks, angle brackets, line breaks. */
+    static String cell(String s) {
+        return s.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\r", " ").replace("\n", " ");
+    }
+}
