@@ -5,6 +5,8 @@ import dev.rollout.lifecycle.Outcome;
 import dev.rollout.lifecycle.Request;
 import dev.rollout.state.StateStore;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -23,12 +25,22 @@ final class Transition {
                          Function<Lifecycle, Outcome> step) {
         Request request = new Request(env.now(), env.actor(), UUID.randomUUID().toString(), ifStage, reason);
         if (dryRun) {
+            // A dry run computes the same outcome and runs no hook.
             return step.apply(new Lifecycle(ws.spec(), ws.store().read(), request));
         }
-        return ws.store().update(current -> {
-            Outcome outcome = step.apply(new Lifecycle(ws.spec(), current, request));
-            return new StateStore.Update<>(outcome.newState(), outcome.events(), outcome);
+        HookRunner hooks = new HookRunner(ws.spec(), ws.specFile(), env);
+        Outcome outcome = ws.store().update(current -> {
+            Outcome o = step.apply(new Lifecycle(ws.spec(), current, request));
+            hooks.beforeMove(current, o);
+            return new StateStore.Update<>(o.newState(), o.events(), o);
         });
+        if (outcome.newState().isEmpty()) {
+            return outcome;
+        }
+        List<String> warnings = new ArrayList<>(outcome.warnings());
+        warnings.addAll(hooks.notify(outcome.events()));
+        return new Outcome(outcome.newState(), outcome.current(), outcome.events(), outcome.action(), outcome.exitCode(),
+                outcome.reasons(), warnings);
     }
 
     static Views.RolloutView view(Workspace ws, Outcome outcome) {

@@ -47,11 +47,7 @@ final class Views {
                         Optional.empty(), Optional.empty(), false, statePath);
             }
             RolloutState s = state.get();
-            int traffic = switch (s.status()) {
-                case ROLLED_BACK, NOT_STARTED -> 0;
-                case PROMOTED -> 100;
-                case PROGRESSING -> s.stage().traffic();
-            };
+            int traffic = s.candidateTraffic();
             return new RolloutView(s.rollout(), s.status(),
                     Optional.of(new StageView(s.stage().index(), s.stage().name(), s.stage().traffic(), s.stage().enteredAt())),
                     Optional.of(s.lineage()), s.serial(), new ModelView(s.model().baseline(), s.model().candidate()), traffic,

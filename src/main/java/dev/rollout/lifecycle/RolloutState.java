@@ -21,6 +21,15 @@ public record RolloutState(int formatVersion, String rollout, String lineage, lo
 
     public static final int FORMAT_VERSION = 1;
 
+    /** The candidate's share of traffic in percent: the stage's, 100 once promoted, 0 once rolled back. */
+    public int candidateTraffic() {
+        return switch (status) {
+            case PROGRESSING -> stage.traffic();
+            case PROMOTED -> 100;
+            case ROLLED_BACK, NOT_STARTED -> 0;
+        };
+    }
+
     /** The newest evaluation, if it was recorded in the current stage since it was entered. */
     public Optional<EvaluationRecord> evaluationInStage() {
         return lastEvaluation.filter(e -> e.stage().equals(stage.name()) && !e.at().isBefore(stage.enteredAt()));

@@ -8,6 +8,7 @@ import java.util.Optional;
  * metric exports, the metrics that gate each stage and how they are scored. Built only by
  * {@link SpecLoader}, which has validated every field, so the records trust their values.
  *
+ * @param hooks  the commands that move real traffic and hear of events (none by default)
  * @param digest SHA-256 of the spec file's bytes, to notice a spec edited under a rollout
  */
 public record RolloutSpec(
@@ -18,6 +19,7 @@ public record RolloutSpec(
         DataSpec data,
         List<MetricSpec> metrics,
         ScoringSpec scoring,
+        HooksSpec hooks,
         String digest) {
 
     public RolloutSpec {

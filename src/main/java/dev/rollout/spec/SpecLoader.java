@@ -104,12 +104,9 @@ public final class SpecLoader {
             DataSpec data = data(root.map("data"), model);
             List<MetricSpec> metrics = metrics(root, data);
             ScoringSpec scoring = scoring(root.map("scoring"));
-            if (root.has("hooks")) {
-                root.raw("hooks");
-                throw root.errorAt("hooks", "hooks are not supported by this version of rollout yet; remove the key");
-            }
+            HooksSpec hooks = root.map("hooks").map(this::hooks).orElse(HooksSpec.NONE);
             root.finish();
-            return new RolloutSpec(1, name, model, stages, data, metrics, scoring, digest);
+            return new RolloutSpec(1, name, model, stages, data, metrics, scoring, hooks, digest);
         }
 
         ModelSpec model(SpecNode m, String fallbackName) {
@@ -346,6 +343,39 @@ public final class SpecLoader {
             boolean critical = g.bool("critical", false);
             g.finish();
             return new GateSpec(min, max, maxRegression, maxRegressionPct, critical);
+        }
+
+        HooksSpec hooks(SpecNode h) {
+            Optional<HooksSpec.Command> apply = command(h, "apply");
+            Optional<HooksSpec.Command> notify = command(h, "notify");
+            Duration timeout = h.duration("timeout").orElse(HooksSpec.NONE.timeout());
+            if (timeout.isZero()) {
+                throw h.errorAt("timeout", "must be longer than 0s");
+            }
+            h.finish();
+            return new HooksSpec(apply, notify, timeout);
+        }
+
+        /** A hook is an argv list (run as it is) or one string (run by sh -c); never empty. */
+        Optional<HooksSpec.Command> command(SpecNode h, String key) {
+            if (!h.has(key)) {
+                return Optional.empty();
+            }
+            YamlNode raw = h.raw(key).orElseThrow();
+            if (raw instanceof YamlNode.Scalar s && s.type() == YamlNode.ScalarType.STRING && !s.text().isBlank()) {
+                return Optional.of(new HooksSpec.Command(List.of(s.text()), true));
+            }
+            if (raw instanceof YamlNode.ListNode l && !l.items().isEmpty()) {
+                List<String> argv = new ArrayList<>();
+                for (YamlNode item : l.items()) {
+                    if (!(item instanceof YamlNode.Scalar s) || s.type() == YamlNode.ScalarType.NULL || s.text().isEmpty()) {
+                        throw h.error(item, h.child(key), "every argument must be a plain, non-empty value");
+                    }
+                    argv.add(s.text());
+                }
+                return Optional.of(new HooksSpec.Command(argv, false));
+            }
+            throw h.error(raw, h.child(key), "must be a list of arguments ([\"./set-traffic.sh\", \"--apply\"]) or one shell command string");
         }
 
         ScoringSpec scoring(Optional<SpecNode> maybe) {

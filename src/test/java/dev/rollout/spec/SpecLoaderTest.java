@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,9 +155,16 @@ class SpecLoaderTest {
     }
 
     @Test
-    void hooksAndCompareAreRefusedUntilSupported() {
-        RolloutException hooks = assertThrows(RolloutException.class, () -> parse(VALID + "hooks: {apply: ./x.sh}\n"));
-        assertTrue(hooks.describe().contains("hooks are not supported"), hooks.describe());
+    void hooksAreAnArgvListOrOneShellStringAndCompareIsRefusedUntilSupported() {
+        HooksSpec hooks = parse(VALID + "hooks: {apply: [./set-traffic.sh, --weights], notify: \"cat >> log\", timeout: 30s}\n").hooks();
+        assertEquals(List.of("./set-traffic.sh", "--weights"), hooks.apply().orElseThrow().processArgs());
+        assertEquals(List.of("/bin/sh", "-c", "cat >> log"), hooks.notifyHook().orElseThrow().processArgs());
+        assertEquals(Duration.ofSeconds(30), hooks.timeout());
+        RolloutException empty = assertThrows(RolloutException.class, () -> parse(VALID + "hooks:\n  apply: []\n"));
+        assertTrue(empty.describe().contains("hooks.apply (line 36"), empty.describe());
+        RolloutException compare = assertThrows(RolloutException.class,
+                () -> parse(VALID.replace("    weight: 0.4\n", "    weight: 0.4\n    compare: {test: welch}\n")));
+        assertTrue(compare.describe().contains("compare) is not supported"), compare.describe());
     }
 
     @Test
