@@ -163,6 +163,7 @@ function _complete_rollout() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} history" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} approve" ];    then _picocli_rollout; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} report" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} init" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} schema" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_rollout; return $?; fi
@@ -175,13 +176,15 @@ function _complete_rollout() {
   local cmds4=(status)
   local cmds5=(history)
   local cmds6=(approve)
-  local cmds7=(init)
-  local cmds8=(schema)
-  local cmds9=(completion)
+  local cmds7=(report)
+  local cmds8=(init)
+  local cmds9=(schema)
+  local cmds10=(completion)
 
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_rollout_completion; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_rollout_schema; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_rollout_init; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_rollout_completion; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_rollout_schema; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_rollout_init; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_rollout_report; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_rollout_approve; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_rollout_history; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_rollout_status; return $?; fi
@@ -199,7 +202,7 @@ function _picocli_rollout() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="plan evaluate advance rollback status history approve init schema completion"
+  local commands="plan evaluate advance rollback status history approve report init schema completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -563,6 +566,55 @@ function _picocli_rollout_approve() {
     local positionals=""
     local currIndex
     currIndex=$(currentPositionalIndex "approve" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `report` subcommand.
+function _picocli_rollout_report() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-color' '--verbose'"
+  local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--out'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--lock-timeout')
+      return
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "report" "${arg_opts}" "${flag_opts}")
     if (( currIndex >= 0 && currIndex <= 0 )); then
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames

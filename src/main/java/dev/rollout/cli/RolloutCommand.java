@@ -7,7 +7,7 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "rollout", mixinStandardHelpOptions = true, versionProvider = RolloutCommand.Version.class,
         description = "Release machine-learning models in stages: a spec in Git, CSV exports in, a decision out.",
         subcommands = {PlanCommand.class, EvaluateCommand.class, AdvanceCommand.class, RollbackCommand.class,
-                StatusCommand.class, HistoryCommand.class, ApproveCommand.class, InitCommand.class, SchemaCommand.class, CompletionCommand.class},
+                StatusCommand.class, HistoryCommand.class, ApproveCommand.class, ReportCommand.class, InitCommand.class, SchemaCommand.class, CompletionCommand.class},
         footer = {"", "Exit codes: 0 success/PROMOTE, 1 bad input or I/O error, 2 usage error, 3 HOLD, 4 ROLLBACK,"
                 + " 5 conflict (lock timeout, --if-stage mismatch, rolled back, candidate changed)."})
 public final class RolloutCommand {

@@ -411,6 +411,7 @@ public final class Lifecycle {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("inputs", e.inputs());
         details.put("rows", e.rows());
+        details.put("metrics", e.metrics());
         return new HistoryEvent(request.now(), EventType.EVALUATED, spec.name(), state.orElseThrow().lineage(), serial,
                 Optional.of(e.stage()), Optional.empty(), e.score(), Optional.of(e.decision()), request.actor(),
                 Optional.empty(), e.reasons(), details);
