@@ -222,7 +222,7 @@ function _picocli_rollout_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-color' '--verbose'"
+  local flag_opts="'--no-color' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state' '-o' '--output' '--lock-timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -265,7 +265,7 @@ function _picocli_rollout_evaluate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-color' '--verbose' '--dry-run'"
+  local flag_opts="'--no-color' '--verbose' '--dry-run' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--metrics' '--since' '--until'"
 
   type compopt &>/dev/null && compopt +o default
@@ -320,7 +320,7 @@ function _picocli_rollout_advance() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-color' '--verbose' '--force' '--rollback-on-fail' '--restart' '--dry-run'"
+  local flag_opts="'--no-color' '--verbose' '--force' '--rollback-on-fail' '--restart' '--dry-run' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--metrics' '--since' '--until' '--reason' '--if-stage'"
 
   type compopt &>/dev/null && compopt +o default
@@ -381,7 +381,7 @@ function _picocli_rollout_rollback() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-color' '--verbose' '--to-previous' '--dry-run'"
+  local flag_opts="'--no-color' '--verbose' '--to-previous' '--dry-run' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--to' '--reason' '--if-stage'"
 
   type compopt &>/dev/null && compopt +o default
@@ -433,7 +433,7 @@ function _picocli_rollout_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-color' '--verbose'"
+  local flag_opts="'--no-color' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--dir'"
 
   type compopt &>/dev/null && compopt +o default
@@ -482,7 +482,7 @@ function _picocli_rollout_history() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-color' '--verbose'"
+  local flag_opts="'--no-color' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--limit' '--since'"
 
   type compopt &>/dev/null && compopt +o default
@@ -531,7 +531,7 @@ function _picocli_rollout_approve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-color' '--verbose' '--dry-run'"
+  local flag_opts="'--no-color' '--verbose' '--dry-run' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--by' '--reason' '--if-stage'"
 
   type compopt &>/dev/null && compopt +o default
@@ -583,7 +583,7 @@ function _picocli_rollout_report() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-color' '--verbose'"
+  local flag_opts="'--no-color' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--out'"
 
   type compopt &>/dev/null && compopt +o default
@@ -632,7 +632,7 @@ function _picocli_rollout_init() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force'"
+  local flag_opts="'--force' '-h' '--help' '-V' '--version'"
   local arg_opts="'--template' '--name'"
   local NAME_option_args=("offline" "canary" "segments") # --template values
 
@@ -671,7 +671,7 @@ function _picocli_rollout_schema() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -689,7 +689,7 @@ function _picocli_rollout_completion() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "advance", description = "Start the rollout, or move it to the next stage if the current one passed (bake time over, newest evaluation PROMOTE, approval if needed).",
         footer = {"", "Examples:", "  rollout advance rollout.yaml                       # start, or move on",
-                "  rollout advance rollout.yaml --metrics today.csv   # evaluate now, then move on PROMOTE",
+                "  rollout advance rollout.yaml --metrics today.csv   # evaluate, move on PROMOTE",
                 "  rollout advance rollout.yaml --if-stage canary-5   # CI retry-safe",
                 "  rollout advance rollout.yaml --force --reason 'hotfix, approved by on-call'",
                 "  rollout advance rollout.yaml --restart             # after a rollback"})

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "approve", description = "Record the approval that a stage with 'approval: true' needs before it may advance.",
-        footer = {"", "Examples:", "  rollout approve rollout.yaml --by alice --reason 'reviewed the canary dashboards'"})
+        footer = {"", "Examples:", "  rollout approve rollout.yaml --by alice --reason 'dashboards look fine'"})
 final class ApproveCommand implements Callable<Integer>, WithCommonOptions {
 
     @Mixin

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "completion", description = "Print the shell completion script for bash or zsh, generated from the commands themselves.",
         footer = {"", "Examples:", "  source <(rollout completion bash)        # in ~/.bashrc",
-                "  rollout completion zsh > \"${fpath[1]}/_rollout\""})
+                "  rollout completion zsh > \"$${fpath[1]}/_rollout\""})
 final class CompletionCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SHELL", defaultValue = "bash", description = "bash (default) or zsh.")

@@ -27,7 +27,7 @@ final class InitCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--template", paramLabel = "NAME", defaultValue = "offline",
-            description = "offline (default): a test-set evaluation; canary: shadow, 5 %, 25 %, 100 %; segments: one region, then all.")
+            description = "offline (default): a test-set evaluation; canary: shadow, 5 %%, 25 %%, 100 %%; segments: one region, then all.")
     Template template;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The rollout's name (default: from the file name).")

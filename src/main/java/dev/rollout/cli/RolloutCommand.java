@@ -5,6 +5,7 @@ import picocli.CommandLine.IVersionProvider;
 
 /** The top-level {@code rollout} command: only subcommands. */
 @Command(name = "rollout", mixinStandardHelpOptions = true, versionProvider = RolloutCommand.Version.class,
+        scope = picocli.CommandLine.ScopeType.INHERIT,
         description = "Release machine-learning models in stages: a spec in Git, CSV exports in, a decision out.",
         subcommands = {PlanCommand.class, EvaluateCommand.class, AdvanceCommand.class, RollbackCommand.class,
                 StatusCommand.class, HistoryCommand.class, ApproveCommand.class, ReportCommand.class, InitCommand.class, SchemaCommand.class, CompletionCommand.class},
