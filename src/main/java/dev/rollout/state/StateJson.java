@@ -9,9 +9,21 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one JSON configuration for the state file, the history and {@code -o json}: instants as
- * ISO-8601 text, empty optionals written as {@code null}, unknown fields tolerated on read so
- * a newer rollout's additions do not break an older reader (the format version guards the rest).
+ * The one JSON configuration for the state file, the history and {@code -o json}.
+ *
+ * <ul>
+ *   <li>Instants are ISO-8601 text ({@code 2026-01-01T00:00:00Z}), never epoch numbers, so a
+ *       person can read the files and {@code jq} can compare them.</li>
+ *   <li>Unknown fields are ignored on read: a newer rollout may add fields and an older one
+ *       still reads the file. What a field <em>means</em> is guarded by {@code formatVersion},
+ *       which {@link StateStore} checks before binding.</li>
+ *   <li>Trailing content after the document is an error: a state file is exactly one object.</li>
+ * </ul>
+ *
+ * <p>{@link #mapper()} writes absent optionals as {@code null} (the documented {@code -o json}
+ * contract: "a value that could not be computed is null"); the state and history files are
+ * written by {@link #files()}, the same configuration but omitting absent optionals and nulls,
+ * which read back as empty.
  */
 public final class StateJson {
 
@@ -19,14 +31,25 @@ public final class StateJson {
             .addModule(new Jdk8Module())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .serializationInclusion(JsonInclude.Include.ALWAYS)
             .build();
+
+    private static final ObjectMapper FILES = MAPPER.copy()
+            .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
 
     private StateJson() {
     }
 
+    /** The shared mapper: reads state and history, writes {@code -o json}. Do not reconfigure it; {@code copy()} it. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /** The mapper the state and history files are written with: absent optionals are omitted. */
+    static ObjectMapper files() {
+        return FILES;
     }
 }

@@ -70,8 +70,13 @@ class ConcurrentProcessesTest {
             }
         });
         reader.start();
-        for (Process p : processes) {
+        for (int i = 0; i < processes.size(); i++) {
+            Process p = processes.get(i);
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "process finished");
+            if (lock) {
+                assertEquals(0, p.exitValue(), "every evaluation of worker " + i + " exited 0: "
+                        + Files.readString(tmp.resolve("p" + i + ".log")));
+            }
         }
         done.set(true);
         reader.join();
