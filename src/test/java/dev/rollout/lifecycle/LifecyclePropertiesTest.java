@@ -1,0 +1,134 @@
+package dev.rollout.lifecycle;
+
+import dev.rollout.RolloutException;
+import dev.rollout.judge.Decision;
+import dev.rollout.judge.Evaluation;
+import dev.rollout.spec.RolloutSpec;
+import dev.rollout.spec.ScoringSpec;
+import dev.rollout.spec.SpecLoader;
+import dev.rollout.state.StatePaths;
+import dev.rollout.state.StateStore;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Random sequences of advance, evaluate, approve, rollback and restart, run through the pure
+ * lifecycle and the real store, keep the invariants: the stage index stays in bounds, the
+ * history only grows (each write's file is a prefix of the next), traffic never increases
+ * after a rollback until a restart, and the serial grows by one with every write.
+ */
+class LifecyclePropertiesTest {
+
+    static final RolloutSpec SPEC = SpecLoader.parse("p.yaml", """
+            version: 1
+            name: prop
+            model: {baseline: "1", candidate: "2"}
+            stages:
+              - {name: a, traffic: 0}
+              - {name: b, traffic: 5, bake: 1h}
+              - {name: c, traffic: 25, approval: true}
+              - {name: d, traffic: 100}
+            metrics:
+              - {name: acc}
+            """.getBytes(StandardCharsets.UTF_8));
+
+    enum Op { ADVANCE, FORCE, EVALUATE_PROMOTE, EVALUATE_HOLD, EVALUATE_ROLLBACK, ADVANCE_ROLLBACK_ON_FAIL, APPROVE,
+        ROLLBACK, ROLLBACK_PREVIOUS, ROLLBACK_TO_FIRST, RESTART, WAIT }
+
+    @Provide
+    Arbitrary<List<Op>> ops() {
+        return Arbitraries.of(Op.class).list().ofMinSize(1).ofMaxSize(30);
+    }
+
+    @Property(tries = 60)
+    void invariantsHoldOverAnySequence(@ForAll("ops") List<Op> ops) throws Exception {
+        Path dir = Files.createTempDirectory("prop");
+        StateStore store = new StateStore(StatePaths.of(dir.resolve("prop.state.json")), Duration.ofSeconds(5),
+                Clock.systemUTC(), "property");
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        String history = "";
+        long serial = 0;
+        boolean rolledBack = false;
+        int trafficAtRollback = 0;
+        for (Op op : ops) {
+            now = now.plus(Duration.ofMinutes(op == Op.WAIT ? 90 : 1));
+            Request request = new Request(now, "prop", UUID.randomUUID().toString(), Optional.empty(), Optional.of("why"));
+            Instant at = now;
+            try {
+                store.update(current -> {
+                    Lifecycle l = new Lifecycle(SPEC, current, request);
+                    Outcome o = apply(l, op, current, at);
+                    return new StateStore.Update<>(o.newState(), o.events(), o);
+                });
+            } catch (RolloutException e) {
+                // A refused command (conflict or bad request) changes nothing: checked below.
+            }
+            Optional<RolloutState> state = store.read();
+            String after = Files.exists(store.paths().history()) ? Files.readString(store.paths().history()) : "";
+            assertTrue(after.startsWith(history), "the history only grows");
+            if (state.isPresent()) {
+                RolloutState s = state.get();
+                assertTrue(s.serial() == serial || s.serial() == serial + 1, "serial +1 per write: " + serial + " -> " + s.serial());
+                assertEquals(s.serial() == serial + 1, after.length() > history.length(),
+                        "events are written exactly when the state is: " + op);
+                serial = s.serial();
+                assertTrue(s.stage().index() >= 0 && s.stage().index() < SPEC.stages().size(), "stage in bounds");
+                assertEquals(SPEC.stages().get(s.stage().index()).name(), s.stage().name());
+                if (op == Op.RESTART) {
+                    rolledBack = false;
+                }
+                if (s.status() == Status.ROLLED_BACK && !rolledBack) {
+                    rolledBack = true;
+                    trafficAtRollback = s.candidateTraffic();
+                }
+                if (rolledBack) {
+                    assertTrue(s.candidateTraffic() <= trafficAtRollback, "no traffic increase after a rollback without a restart");
+                }
+            }
+            history = after;
+        }
+        assertEquals(serial, store.history(w -> { }).stream().mapToLong(HistoryEvent::serial).max().orElse(0),
+                "the last event belongs to the last write");
+    }
+
+    private static Outcome apply(Lifecycle l, Op op, Optional<RolloutState> current, Instant at) {
+        Lifecycle.AdvanceOptions plain = new Lifecycle.AdvanceOptions(false, false, false);
+        return switch (op) {
+            case ADVANCE, WAIT -> l.advance(plain, Optional.empty());
+            case FORCE -> l.advance(new Lifecycle.AdvanceOptions(true, false, false), Optional.empty());
+            case ADVANCE_ROLLBACK_ON_FAIL -> l.advance(new Lifecycle.AdvanceOptions(false, false, true), Optional.empty());
+            case RESTART -> l.advance(new Lifecycle.AdvanceOptions(false, true, false), Optional.empty());
+            case EVALUATE_PROMOTE, EVALUATE_HOLD, EVALUATE_ROLLBACK -> l.recordEvaluation(evaluation(op, current, at));
+            case APPROVE -> l.approve("someone");
+            case ROLLBACK -> l.rollback(new Lifecycle.RollbackTarget.Baseline());
+            case ROLLBACK_PREVIOUS -> l.rollback(new Lifecycle.RollbackTarget.Previous());
+            case ROLLBACK_TO_FIRST -> l.rollback(new Lifecycle.RollbackTarget.Stage("a"));
+        };
+    }
+
+    private static Evaluation evaluation(Op op, Optional<RolloutState> current, Instant at) {
+        Decision d = op == Op.EVALUATE_PROMOTE ? Decision.PROMOTE : op == Op.EVALUATE_HOLD ? Decision.HOLD : Decision.ROLLBACK;
+        String stage = current.map(s -> s.stage().name()).orElse("a");
+        return new Evaluation("prop", stage, at, d, OptionalDouble.of(0.9), ScoringSpec.ScoreFormula.WEIGHTS,
+                new Evaluation.Thresholds(0.8, 0.6), List.of("because"), new ArrayList<>(), new Evaluation.Samples(10, 10),
+                new Evaluation.WindowBounds(Optional.empty(), Optional.empty()), List.of());
+    }
+}
