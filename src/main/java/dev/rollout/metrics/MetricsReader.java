@@ -15,11 +15,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,6 +40,8 @@ import java.util.zip.GZIPInputStream;
 public final class MetricsReader {
 
     private static final int BUFFER = 1 << 16;
+    /** The longest field accepted: far beyond any metric, small enough that memory stays bounded. */
+    private static final int MAX_FIELD = 1 << 20;
     private static final int BASELINE = 0;
     private static final int CANDIDATE = 1;
     private static final String[] VARIANT_WORDS = {"baseline", "candidate"};
@@ -153,9 +151,7 @@ public final class MetricsReader {
             try (InputStream raw = Files.newInputStream(file);
                  DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, BUFFER), sha);
                  InputStream in = name.endsWith(".gz") ? new GZIPInputStream(digest, BUFFER) : digest;
-                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER)) {
-                skipBom(reader);
+                 BufferedReader reader = new BufferedReader(new ExportTextReader(in, spec.data().delimiter(), MAX_FIELD), BUFFER)) {
                 CSVFormat format = CSVFormat.RFC4180.builder()
                         .setDelimiter(spec.data().delimiter())
                         .setHeader().setSkipHeaderRecord(true)
@@ -191,33 +187,25 @@ public final class MetricsReader {
                 }
             } catch (NoSuchFileException e) {
                 throw RolloutException.input(Location.file(name), "no such file");
-            } catch (CharacterCodingException e) {
-                throw error(line, 0, null, "not valid UTF-8 (save the export as UTF-8)");
+            } catch (ExportTextReader.Problem e) {
+                throw error(e.line, 0, null, e.getMessage());
             } catch (IOException e) {
                 throw error(line, 0, null, "cannot read: " + e.getMessage());
             }
             return new InputFile(name, HexFormat.of().formatHex(sha.digest()), dataRows, inWindow);
         }
 
-        private boolean next(Iterator<CSVRecord> records) throws CharacterCodingException {
+        private boolean next(Iterator<CSVRecord> records) throws ExportTextReader.Problem {
             try {
                 return records.hasNext();
             } catch (UncheckedIOException e) {
-                if (e.getCause() instanceof CharacterCodingException cce) {
-                    throw cce;
+                if (e.getCause() instanceof ExportTextReader.Problem p) {
+                    throw p;
                 }
                 String message = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
                 throw error(line, 0, null, "not valid CSV: " + firstLine(message));
             } catch (IllegalStateException e) {
                 throw error(line, 0, null, "not valid CSV: " + firstLine(e.getMessage()));
-            }
-        }
-
-        private static void skipBom(BufferedReader reader) throws IOException {
-            reader.mark(1);
-            int first = reader.read();
-            if (first != '\uFEFF') {
-                reader.reset();
             }
         }
 
