@@ -60,25 +60,25 @@ final class YamlTreeReader {
         if (text.length() > MAX_BYTES) {
             throw RolloutException.input(Location.file(file), "the spec is larger than 1 MiB");
         }
-        try (YAMLParser p = (YAMLParser) FACTORY.createParser(text)) {
-            YamlTreeReader reader = new YamlTreeReader(file, p);
+        YAMLParser p;
+        try {
+            p = (YAMLParser) FACTORY.createParser(text);
+        } catch (IOException e) {
+            throw RolloutException.input(Location.file(file), "cannot read the spec: " + e.getMessage());
+        }
+        YamlTreeReader reader = new YamlTreeReader(file, p);
+        try (p) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw RolloutException.input(Location.file(file), "the spec is empty");
             }
             YamlNode root = reader.node(first, 0, "");
-            JsonToken after;
-            try {
-                after = p.nextToken();
-            } catch (JsonProcessingException e) {
-                throw reader.syntax(e);
-            }
-            if (after != null) {
+            if (p.nextToken() != null) {
                 throw reader.error("", "a second YAML document ('---') is not allowed in a spec");
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new YamlTreeReader(file, null).syntax(e);
+            throw reader.syntax(e);
         } catch (IOException e) {
             throw RolloutException.input(Location.file(file), "cannot read the spec: " + e.getMessage());
         }
@@ -160,6 +160,10 @@ final class YamlTreeReader {
         }
         if (message.contains("exceeds the maximum allowed") || message.contains("code point limit")) {
             message = "the spec is too large or too deeply nested: " + message;
+        }
+        if ((at == null || at.getLineNr() <= 0) && parser != null) {
+            // Constraint violations carry no location; the parser knows where it stopped.
+            at = parser.currentLocation();
         }
         int line = at == null ? 0 : at.getLineNr();
         int column = at == null ? 0 : at.getColumnNr();

@@ -155,6 +155,37 @@ class SpecLoaderTest {
     }
 
     @Test
+    void hostileYamlIsRejectedInUnder200Milliseconds(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path huge = tmp.resolve("huge.yaml");
+        try (var w = Files.newBufferedWriter(huge)) {
+            w.write("version: 1\nname: x\nnote: \"");
+            char[] chunk = new char[1 << 16];
+            java.util.Arrays.fill(chunk, 'a');
+            for (int i = 0; i < 320; i++) {
+                w.write(chunk);
+            }
+            w.write("\"\n");
+        }
+        StringBuilder laughs = new StringBuilder("version: 1\nname: x\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (char c = 'b'; c <= 'j'; c++) {
+            laughs.append(c).append(": &").append(c).append(" [");
+            for (int i = 0; i < 9; i++) {
+                laughs.append(i == 0 ? "" : ",").append('*').append((char) (c - 1));
+            }
+            laughs.append("]\n");
+        }
+        String deep = "version: 1\nname: x\nmodel: " + "{a: ".repeat(1000) + "1" + "}".repeat(1000) + "\n";
+        for (java.util.function.Supplier<RolloutSpec> hostile : List.<java.util.function.Supplier<RolloutSpec>>of(
+                () -> SpecLoader.load(huge), () -> parse(laughs.toString()), () -> parse(deep))) {
+            long t0 = System.nanoTime();
+            RolloutException e = assertThrows(RolloutException.class, hostile::get);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 200, millis + " ms for: " + e.describe());
+            assertTrue(e.location().line() > 0 || e.describe().contains("1 MiB"), e.describe());
+        }
+    }
+
+    @Test
     void hooksAreAnArgvListOrOneShellStringAndCompareIsRefusedUntilSupported() {
         HooksSpec hooks = parse(VALID + "hooks: {apply: [./set-traffic.sh, --weights], notify: \"cat >> log\", timeout: 30s}\n").hooks();
         assertEquals(List.of("./set-traffic.sh", "--weights"), hooks.apply().orElseThrow().processArgs());
