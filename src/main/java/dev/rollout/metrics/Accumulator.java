@@ -1,14 +1,17 @@
 package dev.rollout.metrics;
 
-import java.util.List;
-import java.util.OptionalDouble;
+import dev.rollout.spec.MetricSpec;
 
-/** Collects one metric's input for one variant, row by row, without keeping an object per row. */
+/**
+ * Collects what one kind of metric needs from the rows of one variant, row by row, in
+ * memory that does not grow with the rows (except the values exact percentiles and AUC
+ * need, in primitive arrays). Metrics that read the same columns the same way share one.
+ */
 interface Accumulator {
 
-    /** A value could not be computed: its reason. */
-    record Result(OptionalDouble value, long samples, long missing, List<String> notes) {
-    }
+    /** Takes the cells at {@code columns} of the current row. */
+    void accept(Row row, int[] columns);
 
-    Result result(String variant);
+    /** The value of {@code metric} over everything accepted; {@code variant} names it in notes. */
+    MetricValue value(MetricSpec metric, String variant);
 }

@@ -2,68 +2,70 @@ package dev.rollout.metrics;
 
 import com.fasterxml.jackson.core.io.NumberInput;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /**
- * How cells become values: numbers only in plain decimal or scientific form and finite (no
- * hex floats, no {@code Infinity}, no {@code 1d}); empty and {@code NaN} are missing, never 0;
- * timestamps as ISO-8601 or epoch seconds/milliseconds, told apart per value.
+ * How a cell becomes a number. Only plain decimal or scientific notation counts, and only
+ * finite values: {@code Double.parseDouble} would also take {@code Infinity}, {@code 0x1p3},
+ * {@code 1d} and turn {@code 1e309} into infinity, none of which a metrics export means.
+ * An empty cell and {@code NaN} are missing values — never zeros — as in pandas and numpy's
+ * nan-aware functions.
  */
 final class Cells {
 
-    /** Returned by {@link #number} for an empty or NaN cell. */
+    /** Returned for an empty or NaN cell. */
     static final double MISSING = Double.NaN;
 
     private Cells() {
     }
 
     static boolean isMissing(String s) {
-        return s.isEmpty() || s.equalsIgnoreCase("nan");
+        return s.isEmpty() || s.length() == 3 && s.equalsIgnoreCase("nan");
     }
 
     /**
-     * The cell's number, {@link #MISSING} for an empty or NaN cell, or throws
-     * {@link NumberFormatException} for anything else that is not a plain finite number.
+     * The cell's number, {@link #MISSING} for an empty or NaN cell; throws
+     * {@link NumberFormatException} whose message says what is wrong ("is not a number").
      */
     static double number(String s) {
         if (isMissing(s)) {
             return MISSING;
         }
         if (!plainNumber(s)) {
-            throw new NumberFormatException(s);
+            String lower = s.toLowerCase(Locale.ROOT);
+            if (lower.endsWith("inf") || lower.endsWith("infinity")) {
+                throw new NumberFormatException("is not a finite number");
+            }
+            throw new NumberFormatException("is not a number");
         }
-        // Jackson's bundled fast parser (FastDoubleParser), exact like Double.parseDouble.
+        // Jackson's bundled FastDoubleParser: correctly rounded like Double.parseDouble, several times faster.
         double d = NumberInput.parseDouble(s, true);
         if (!Double.isFinite(d)) {
-            throw new NumberFormatException(s);
+            throw new NumberFormatException("is beyond the range of a double (about 1.8e308)");
         }
         return d;
     }
 
-    /** {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?} — checked by hand, it is on the hot path. */
+    /** {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?}, checked by hand: it runs for every cell. */
     static boolean plainNumber(String s) {
         int i = 0;
         int n = s.length();
         if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
             i++;
         }
-        int intDigits = 0;
+        int digits = 0;
         while (i < n && isDigit(s.charAt(i))) {
             i++;
-            intDigits++;
+            digits++;
         }
-        int fracDigits = 0;
         if (i < n && s.charAt(i) == '.') {
             i++;
             while (i < n && isDigit(s.charAt(i))) {
                 i++;
-                fracDigits++;
+                digits++;
             }
         }
-        if (intDigits + fracDigits == 0) {
+        if (digits == 0) {
             return false;
         }
         if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
@@ -71,12 +73,12 @@ final class Cells {
             if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
                 i++;
             }
-            int expDigits = 0;
+            int exponent = 0;
             while (i < n && isDigit(s.charAt(i))) {
                 i++;
-                expDigits++;
+                exponent++;
             }
-            if (expDigits == 0) {
+            if (exponent == 0) {
                 return false;
             }
         }
@@ -87,37 +89,32 @@ final class Cells {
         return c >= '0' && c <= '9';
     }
 
-    /** 1 for {@code 1/true/yes}, 0 for {@code 0/false/no}, {@link #MISSING} for empty or NaN; else throws. */
+    /**
+     * 1 for {@code 1/true/yes}, 0 for {@code 0/false/no} (any case), {@link #MISSING} for an
+     * empty or NaN cell; {@code 1.0}/{@code 0.0} too, because pandas writes an integer column
+     * that has a NaN in it as floats. Anything else throws {@link NumberFormatException}.
+     */
     static double truthy(String s) {
+        if (s.length() == 1) {
+            // The usual spellings, without lower-casing a string per cell.
+            char c = s.charAt(0);
+            if (c == '1') {
+                return 1;
+            }
+            if (c == '0') {
+                return 0;
+            }
+        }
         if (isMissing(s)) {
             return MISSING;
         }
-        switch (s.toLowerCase(java.util.Locale.ROOT)) {
+        switch (s.toLowerCase(Locale.ROOT)) {
             case "1", "true", "yes", "1.0":
                 return 1;
             case "0", "false", "no", "0.0":
                 return 0;
             default:
-                throw new NumberFormatException(s);
+                throw new NumberFormatException("is not 1/0, true/false or yes/no");
         }
-    }
-
-    /** Epoch values at or above this are milliseconds (1e11 seconds is the year 5138). */
-    private static final double MILLIS_THRESHOLD = 1e11;
-
-    /** The instant of a timestamp cell, or throws {@link DateTimeParseException}. */
-    static Instant instant(String s) {
-        if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) || s.charAt(0) == '-') && plainNumber(s)) {
-            double v = Double.parseDouble(s);
-            double millis = Math.abs(v) >= MILLIS_THRESHOLD ? v : v * 1000.0;
-            long whole = (long) Math.floor(millis);
-            long nanos = Math.round((millis - whole) * 1_000_000);
-            return Instant.ofEpochMilli(whole).plusNanos(nanos);
-        }
-        String t = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
-        if (t.endsWith("Z") || t.endsWith("z")) {
-            return Instant.parse(t.substring(0, t.length() - 1) + "Z");
-        }
-        return OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     }
 }

@@ -1,43 +1,44 @@
 package dev.rollout.metrics;
 
-import java.util.Arrays;
-
-/** Exact order statistics, as numpy computes them. */
+/** Exact order statistics of sorted values, computed as numpy 1.24 computes them. */
 final class Percentiles {
 
     private Percentiles() {
     }
 
     /**
-     * numpy's default ({@code method="linear"}) percentile of {@code values[0..n)}: the
-     * virtual index {@code (n-1)*q/100} and numpy's {@code _lerp}, which interpolates from
-     * the upper neighbour when the fraction is at least one half, so results match to the bit.
-     * Sorts the array in place.
+     * {@code np.percentile(values, q)} with the default {@code method="linear"} on
+     * {@code sorted[0..n)}: the virtual index {@code (n-1) * (q/100)} (numpy divides q by 100
+     * first, so p99.9 uses the same rounded 0.999 as numpy), clamped to the ends, then numpy's
+     * {@code _lerp}, which interpolates down from the upper neighbour when the fraction is at
+     * least one half ({@code b - (b-a)*(1-t)}) — the two forms differ in the last bit, and this
+     * one is numpy's.
      */
-    static double percentile(double[] values, int n, double q) {
-        Arrays.sort(values, 0, n);
-        double virtual = (q / 100.0) * (n - 1);
+    static double percentile(double[] sorted, int n, double q) {
+        double virtual = (n - 1) * (q / 100.0);
+        if (virtual >= n - 1) {
+            return sorted[n - 1];
+        }
+        if (virtual < 0) {
+            return sorted[0];
+        }
         int below = (int) Math.floor(virtual);
-        if (below >= n - 1) {
-            return values[n - 1];
-        }
-        if (below < 0) {
-            return values[0];
-        }
         double t = virtual - below;
-        double a = values[below];
-        double b = values[below + 1];
+        double a = sorted[below];
+        double b = sorted[below + 1];
         double diff = b - a;
         return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
     }
 
-    /** numpy's {@code median}: the middle value, or the mean of the two middle values. Sorts in place. */
-    static double median(double[] values, int n) {
-        Arrays.sort(values, 0, n);
+    /**
+     * {@code np.median}: the middle value, or for an even count {@code np.mean} of the two middle
+     * values, which is {@code (a + b) / 2} — not the same bits as {@code percentile(50)}.
+     */
+    static double median(double[] sorted, int n) {
         int mid = n / 2;
         if (n % 2 == 1) {
-            return values[mid];
+            return sorted[mid];
         }
-        return (values[mid - 1] + values[mid]) / 2.0;
+        return (sorted[mid - 1] + sorted[mid]) / 2.0;
     }
 }

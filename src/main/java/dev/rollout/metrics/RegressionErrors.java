@@ -1,48 +1,51 @@
 package dev.rollout.metrics;
 
-import dev.rollout.spec.MetricSource.RegressionMetric;
+import dev.rollout.spec.MetricSource;
+import dev.rollout.spec.MetricSpec;
 
-import java.util.List;
-import java.util.OptionalDouble;
-
-/** MAE, RMSE and MAPE as scikit-learn 1.2 computes them, from running sums. */
+/**
+ * MAE, RMSE and MAPE of one variant as scikit-learn 1.2 computes them, from compensated
+ * running sums (scikit-learn's numpy means sum pairwise; the two agree to ~1e-15).
+ */
 final class RegressionErrors implements Accumulator {
 
-    /** scikit-learn's MAPE divides by max(|y|, eps), eps = np.finfo(np.float64).eps. */
+    /** scikit-learn's MAPE divides by max(|y|, eps), eps = np.finfo(np.float64).eps, so y = 0 gives a huge term, not an error. */
     private static final double EPS = Math.ulp(1.0);
 
-    private final RegressionMetric metric;
     private long n;
     private long missing;
-    private double sum;
-    private double compensation;
+    private final CompensatedSum absolute = new CompensatedSum();
+    private final CompensatedSum squared = new CompensatedSum();
+    private final CompensatedSum relative = new CompensatedSum();
 
-    RegressionErrors(RegressionMetric metric) {
-        this.metric = metric;
-    }
-
-    void missing() {
-        missing++;
-    }
-
-    void add(double actual, double predicted) {
-        double e = switch (metric) {
-            case MAE -> Math.abs(actual - predicted);
-            case RMSE -> (actual - predicted) * (actual - predicted);
-            case MAPE -> Math.abs(actual - predicted) / Math.max(Math.abs(actual), EPS);
-        };
+    @Override
+    public void accept(Row row, int[] columns) {
+        double actual = row.number(columns[0]);
+        double predicted = row.number(columns[1]);
+        if (Double.isNaN(actual) || Double.isNaN(predicted)) {
+            missing++;
+            return;
+        }
+        double error = actual - predicted;
+        double abs = Math.abs(error);
         n++;
-        double t = sum + e;
-        compensation += Math.abs(sum) >= Math.abs(e) ? (sum - t) + e : (e - t) + sum;
-        sum = t;
+        absolute.add(abs);
+        squared.add(error * error);
+        relative.add(abs / Math.max(Math.abs(actual), EPS));
     }
 
     @Override
-    public Result result(String variant) {
+    public MetricValue value(MetricSpec metric, String variant) {
         if (n == 0) {
-            return new Result(OptionalDouble.empty(), 0, missing, List.of("no " + variant + " value pairs in the window"));
+            return MetricValue.none(0, missing, "no " + variant + " value pairs in the window" + MetricValue.missingSuffix(missing));
         }
-        double mean = (sum + compensation) / n;
-        return new Result(OptionalDouble.of(metric == RegressionMetric.RMSE ? Math.sqrt(mean) : mean), n, missing, List.of());
+        double v = switch (((MetricSource.Regression) metric.source()).metric()) {
+            case MAE -> absolute.value() / n;
+            // mean_squared_error(squared=False): the square root of the mean, not a mean of roots.
+            case RMSE -> Math.sqrt(squared.value() / n);
+            // A fraction, as scikit-learn returns it: 0.05 is 5 %.
+            case MAPE -> relative.value() / n;
+        };
+        return MetricValue.of(v, n, missing);
     }
 }

@@ -1,90 +1,75 @@
 package dev.rollout.metrics;
 
-import dev.rollout.RolloutException;
-import dev.rollout.spec.MetricSource.Classification;
-
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.OptionalDouble;
-import java.util.Set;
+import dev.rollout.spec.MetricSpec;
 
 /**
- * Binary ROC AUC from a label column and a score column. Computed as the Mann–Whitney
- * statistic with mid-ranks for tied scores, which is exactly the area under scikit-learn's
- * ROC curve with its tie handling (ties make one diagonal step).
+ * Binary ROC AUC of one variant from a label column and a score column, as
+ * {@code roc_auc_score(actual == positive, score)}: the Mann–Whitney statistic, in which a
+ * tied positive/negative pair counts one half. That is exactly the area under
+ * scikit-learn's ROC curve, whose tied scores make one diagonal step. Scores are kept in two
+ * primitive arrays (positives, negatives); the statistic is counted exactly in integers and
+ * divided once, so it is within an ulp or two of scikit-learn's trapezoid sum.
  */
 final class RocAuc implements Accumulator {
 
-    private final Classification spec;
-    private double[] scores = new double[1024];
-    private boolean[] positive = new boolean[1024];
-    private int n;
+    private final String positive;
+    private final DoubleList positives = new DoubleList();
+    private final DoubleList negatives = new DoubleList();
     private long missing;
-    private final Set<String> classes = new HashSet<>();
 
-    RocAuc(Classification spec) {
-        this.spec = spec;
-    }
-
-    void missing() {
-        missing++;
-    }
-
-    void add(String actual, double score) {
-        if (n == scores.length) {
-            scores = Arrays.copyOf(scores, n * 2);
-            positive = Arrays.copyOf(positive, n * 2);
-        }
-        if (classes.size() < 3) {
-            classes.add(actual);
-        }
-        scores[n] = score;
-        positive[n] = actual.equals(spec.positive());
-        n++;
+    RocAuc(String positive) {
+        this.positive = positive;
     }
 
     @Override
-    public Result result(String variant) {
-        if (n == 0) {
-            return new Result(OptionalDouble.empty(), 0, missing, List.of("no " + variant + " scores in the window"));
+    public void accept(Row row, int[] columns) {
+        String actual = row.text(columns[0]);
+        double score = row.number(columns[1]);
+        if (actual.isEmpty() || Double.isNaN(score)) {
+            missing++;
+            return;
         }
-        if (classes.size() > 2) {
-            throw RolloutException.input("auc is binary: column '" + spec.actual() + "' has more than two labels");
+        (actual.equals(positive) ? positives : negatives).add(score);
+    }
+
+    @Override
+    public MetricValue value(MetricSpec metric, String variant) {
+        int p = positives.size();
+        int n = negatives.size();
+        long samples = (long) p + n;
+        if (samples == 0) {
+            return MetricValue.none(0, missing, "no " + variant + " scores in the window" + MetricValue.missingSuffix(missing));
         }
-        long pos = 0;
-        for (int i = 0; i < n; i++) {
-            if (positive[i]) {
-                pos++;
-            }
+        if (p == 0 || n == 0) {
+            // scikit-learn raises "Only one class present in y_true. ROC AUC score is not defined in that case."
+            return MetricValue.none(samples, missing, "auc is undefined: only one class in the labels ("
+                    + (p == 0 ? "none" : "all") + " of the " + variant + "'s " + samples + " rows "
+                    + (p == 0 ? "has" : "have") + " the positive label '" + positive + "')");
         }
-        long neg = n - pos;
-        if (pos == 0 || neg == 0) {
-            return new Result(OptionalDouble.empty(), n, missing,
-                    List.of("auc is undefined: only one class in the " + variant + "'s labels"));
-        }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        double[] s = scores;
-        Arrays.sort(order, (a, b) -> Double.compare(s[a], s[b]));
-        double rankSumPositive = 0;
+        return MetricValue.of(auc(positives.sorted(), p, negatives.sorted(), n), samples, missing);
+    }
+
+    /** P(score of a positive > score of a negative) + P(tie) / 2, from both sorted arrays in one merge. */
+    static double auc(double[] pos, int p, double[] neg, int n) {
+        long twiceU = 0;
+        int below = 0;
         int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
-                j++;
+        while (i < p) {
+            double s = pos[i];
+            int groupEnd = i;
+            while (groupEnd < p && pos[groupEnd] == s) {
+                groupEnd++;
             }
-            double midRank = (i + j) / 2.0 + 1.0;
-            for (int k = i; k <= j; k++) {
-                if (positive[order[k]]) {
-                    rankSumPositive += midRank;
-                }
+            while (below < n && neg[below] < s) {
+                below++;
             }
-            i = j + 1;
+            int tiedEnd = below;
+            while (tiedEnd < n && neg[tiedEnd] == s) {
+                tiedEnd++;
+            }
+            twiceU += (long) (groupEnd - i) * (2L * below + (tiedEnd - below));
+            i = groupEnd;
         }
-        double u = rankSumPositive - pos * (pos + 1) / 2.0;
-        return new Result(OptionalDouble.of(u / ((double) pos * neg)), n, missing, List.of());
+        return twiceU / (2.0 * p * n);
     }
 }

@@ -1,0 +1,94 @@
+package dev.rollout.metrics;
+
+import dev.rollout.spec.Aggregate;
+import dev.rollout.spec.MetricSource;
+import dev.rollout.spec.MetricSpec;
+
+/**
+ * One column's values for one variant, reduced as its aggregates need: count, a compensated
+ * sum, min, max, Welford's running variance, the newest value, and — only when a median or
+ * percentile reads the column — the values themselves in a primitive array. Every aggregate
+ * over the same column shares one, so a column is parsed once per row however many metrics
+ * read it.
+ */
+final class ColumnStats implements Accumulator {
+
+    private final boolean truthy;
+    private final DoubleList values;
+    private long count;
+    private long missing;
+    private final CompensatedSum sum = new CompensatedSum();
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private double mean;
+    private double m2;
+    private double last = Double.NaN;
+    private long lastSeconds = Long.MIN_VALUE;
+    private int lastNanos;
+
+    /**
+     * @param truthy     cells are 1/0, true/false, yes/no ({@code rate}) rather than numbers
+     * @param keepValues a median or percentile needs every value
+     */
+    ColumnStats(boolean truthy, boolean keepValues) {
+        this.truthy = truthy;
+        this.values = keepValues ? new DoubleList() : null;
+    }
+
+    @Override
+    public void accept(Row row, int[] columns) {
+        double v = truthy ? row.truthy(columns[0]) : row.number(columns[0]);
+        if (Double.isNaN(v)) {
+            missing++;
+            return;
+        }
+        if (values != null) {
+            values.add(v);
+        }
+        count++;
+        sum.add(v);
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+        // Welford: a streaming variance that does not cancel catastrophically like sum-of-squares.
+        double delta = v - mean;
+        mean += delta / count;
+        m2 += delta * (v - mean);
+        // ">=": of rows with the same time, the later one read wins.
+        long s = row.seconds();
+        int ns = row.nanos();
+        if (s > lastSeconds || s == lastSeconds && ns >= lastNanos) {
+            lastSeconds = s;
+            lastNanos = ns;
+            last = v;
+        }
+    }
+
+    @Override
+    public MetricValue value(MetricSpec metric, String variant) {
+        Aggregate aggregate = ((MetricSource.ColumnAggregate) metric.source()).aggregate();
+        if (aggregate.kind() == Aggregate.Kind.COUNT) {
+            // A count of nothing is 0, a value, not an undefined one.
+            return MetricValue.of(count, count, missing);
+        }
+        if (count == 0) {
+            return MetricValue.none(0, missing, "no " + variant + " values in the window" + MetricValue.missingSuffix(missing));
+        }
+        int n = (int) count;
+        double v = switch (aggregate.kind()) {
+            case MEAN, RATE -> sum.value() / count;
+            case SUM -> sum.value();
+            case MIN -> min;
+            case MAX -> max;
+            case MEDIAN -> Percentiles.median(values.sorted(), n);
+            case PERCENTILE -> Percentiles.percentile(values.sorted(), n, aggregate.percentile());
+            // numpy's std(ddof=1): the sample standard deviation.
+            case STDDEV -> count < 2 ? Double.NaN : Math.sqrt(m2 / (count - 1));
+            case LAST -> last;
+            case COUNT -> count;
+        };
+        if (Double.isNaN(v)) {
+            return MetricValue.none(count, missing, "stddev needs at least 2 " + variant + " values, found " + count);
+        }
+        return MetricValue.of(v, count, missing);
+    }
+}

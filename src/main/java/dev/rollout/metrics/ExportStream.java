@@ -1,0 +1,149 @@
+package dev.rollout.metrics;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.FilterReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The characters of one export: file bytes, hashed as stored (SHA-256, for the audit
+ * trail), gunzipped when the name ends in {@code .gz}, decoded as strict UTF-8 (a malformed
+ * byte is an error, never a silent U+FFFD), without a leading byte order mark, and cut off
+ * when one record grows past {@link #MAX_RECORD_CHARS} — a missing closing quote would
+ * otherwise read the rest of a multi-gigabyte file into one field until the heap runs out.
+ */
+final class ExportStream implements Closeable {
+
+    /** Big buffers: exports are read once, front to back, and are often gigabytes. */
+    static final int BUFFER = 1 << 16;
+
+    /** No sane metrics record is a mebibyte long; a runaway quoted field is. */
+    static final int MAX_RECORD_CHARS = 1 << 20;
+
+    private final DigestInputStream digest;
+    private final MessageDigest sha;
+    private final RecordLimit reader;
+
+    private ExportStream(DigestInputStream digest, MessageDigest sha, RecordLimit reader) {
+        this.digest = digest;
+        this.sha = sha;
+        this.reader = reader;
+    }
+
+    static ExportStream open(Path path) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        InputStream raw = Files.newInputStream(path);
+        try {
+            DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, BUFFER), sha);
+            InputStream bytes = gzipped(path) ? new GZIPInputStream(digest, BUFFER) : digest;
+            BufferedReader text = new BufferedReader(new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
+            skipByteOrderMark(text);
+            return new ExportStream(digest, sha, new RecordLimit(text));
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** The decompressed bytes of {@code path}, for a second look after an error. */
+    static InputStream decompressed(Path path) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(path), BUFFER);
+        try {
+            return gzipped(path) ? new GZIPInputStream(raw, BUFFER) : raw;
+        } catch (IOException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    static boolean gzipped(Path path) {
+        return path.toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+    }
+
+    private static void skipByteOrderMark(BufferedReader text) throws IOException {
+        text.mark(1);
+        if (text.read() != '\uFEFF') {
+            text.reset();
+        }
+    }
+
+    Reader reader() {
+        return reader;
+    }
+
+    /** A new record starts: its length counts from here. */
+    void startRecord() {
+        reader.count = 0;
+    }
+
+    /** The SHA-256 of every byte of the file, including what the parser never needed (a gzip trailer). */
+    String sha256() throws IOException {
+        digest.transferTo(OutputStream.nullOutputStream());
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+
+    /** Thrown when one record is longer than {@link #MAX_RECORD_CHARS}. */
+    static final class RecordTooLong extends IOException {
+        RecordTooLong() {
+            super("a record longer than " + String.format(Locale.ROOT, "%,d", MAX_RECORD_CHARS)
+                    + " characters; is a quote not closed?");
+        }
+    }
+
+    /**
+     * Counts the characters handed to the parser since the last record began. The parser
+     * reads ahead a few kilobytes, so the count is approximate by that much — far below the limit.
+     */
+    private static final class RecordLimit extends FilterReader {
+        long count;
+
+        RecordLimit(Reader in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0 && ++count > MAX_RECORD_CHARS) {
+                throw new RecordTooLong();
+            }
+            return c;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0 && (count += n) > MAX_RECORD_CHARS) {
+                throw new RecordTooLong();
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.rollout.metrics;
+
+import dev.rollout.RolloutException;
+import dev.rollout.RolloutException.Location;
+import org.apache.commons.csv.CSVRecord;
+
+import java.util.List;
+
+/**
+ * The current row of one export, as the accumulators see it: trimmed cells, numbers that
+ * fail with the file, line and column in the message, and the row's time. One per file,
+ * moved from record to record, so reading creates no object per row of its own.
+ */
+final class Row {
+
+    private final String file;
+    private final List<String> header;
+    private CSVRecord record;
+    private long endLine;
+    private long seconds;
+    private int nanos;
+
+    Row(String file, List<String> header) {
+        this.file = file;
+        this.header = header;
+    }
+
+    /** Moves to {@code r}, whose last physical line is {@code endLine}. */
+    void set(CSVRecord r, long endLine) {
+        this.record = r;
+        this.endLine = endLine;
+    }
+
+    void time(long epochSeconds, int nanoOfSecond) {
+        this.seconds = epochSeconds;
+        this.nanos = nanoOfSecond;
+    }
+
+    /** The row's time, for {@code last}; the same for every row when there is no timestamp column. */
+    long seconds() {
+        return seconds;
+    }
+
+    int nanos() {
+        return nanos;
+    }
+
+    int size() {
+        return record.size();
+    }
+
+    /** The cell without surrounding blanks: exports often pad with spaces after the comma. */
+    String text(int column) {
+        return record.get(column).trim();
+    }
+
+    double number(int column) {
+        String cell = text(column);
+        try {
+            return Cells.number(cell);
+        } catch (NumberFormatException e) {
+            throw error(column, quoted(cell) + " " + e.getMessage());
+        }
+    }
+
+    double truthy(int column) {
+        String cell = text(column);
+        try {
+            return Cells.truthy(cell);
+        } catch (NumberFormatException e) {
+            throw error(column, quoted(cell) + " " + e.getMessage());
+        }
+    }
+
+    /**
+     * The line a person sees the record start on in an editor (the header is line 1). The
+     * parser counts line breaks as it goes, quoted ones included; it has just read the record's
+     * last line, so the start is that minus the line breaks inside the record's fields.
+     * Computed only for an error.
+     */
+    long line() {
+        return endLine - lineBreaks(record.size());
+    }
+
+    /** The line on which the cell at {@code column} starts. */
+    long lineOf(int column) {
+        return line() + lineBreaks(Math.min(column, record.size()));
+    }
+
+    private long lineBreaks(int columns) {
+        long breaks = 0;
+        for (int c = 0; c < columns; c++) {
+            String v = record.get(c);
+            for (int i = 0; i < v.length(); i++) {
+                char ch = v.charAt(i);
+                // CRLF is one line break, as the parser counts it.
+                if (ch == '\n' && (i == 0 || v.charAt(i - 1) != '\r') || ch == '\r') {
+                    breaks++;
+                }
+            }
+        }
+        return breaks;
+    }
+
+    /** An input error at the cell in {@code column} (0-based) of this row. */
+    RolloutException error(int column, String message) {
+        // A column past the header (a long ragged row) has a number but no name.
+        String name = column < header.size() ? "column " + shown(header.get(column)) : null;
+        return RolloutException.input(Location.of(file, (int) Math.min(lineOf(column), Integer.MAX_VALUE), column + 1, name),
+                message);
+    }
+
+    /** Text from a file, fit for a one-line message: at most 40 characters, control characters escaped. */
+    static String shown(String s) {
+        String cut = s.length() <= 40 ? s : s.substring(0, 40) + "…";
+        StringBuilder sb = new StringBuilder(cut.length());
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    static String quoted(String s) {
+        return "'" + shown(s) + "'";
+    }
+}

@@ -1,0 +1,125 @@
+package dev.rollout.metrics;
+
+import dev.rollout.spec.MetricSource.Average;
+import dev.rollout.spec.MetricSource.ClassificationMetric;
+import dev.rollout.spec.RolloutSpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * scikit-learn's edge cases, with values worked out by hand from its definitions (the
+ * reference files cover the ordinary cases).
+ */
+class ClassificationTest {
+
+    @TempDir
+    Path tmp;
+    Exports exports;
+
+    @BeforeEach
+    void setUp() {
+        exports = new Exports(tmp);
+    }
+
+    @Test
+    void binaryScoresThePositiveLabelAndIsZeroWhenItIsAbsent() throws Exception {
+        RolloutSpec spec = Specs.spec()
+                .classification("p", "y", "q", ClassificationMetric.PRECISION, Average.BINARY, "1")
+                .classification("r", "y", "q", ClassificationMetric.RECALL, Average.BINARY, "1")
+                .classification("f", "y", "q", ClassificationMetric.F1, Average.BINARY, "1")
+                .build();
+        MetricsReport r = Exports.read(spec, exports.write("a.csv", "y,q\n1,1\n1,0\n0,1\n0,0\n0,0\n"));
+        assertEquals(0.5, r.measurement("p").orElseThrow().candidate().orElseThrow());
+        assertEquals(0.5, r.measurement("r").orElseThrow().candidate().orElseThrow());
+        assertEquals(0.5, r.measurement("f").orElseThrow().candidate().orElseThrow());
+        // Only label 0 present: scikit-learn scores labels=[1], which has no support and no predictions: 0.
+        MetricsReport none = Exports.read(spec, exports.write("b.csv", "y,q\n0,0\n0,0\n"));
+        assertEquals(0.0, none.measurement("f").orElseThrow().candidate().orElseThrow());
+    }
+
+    @Test
+    void macroAveragesOverLabelsThatAreOnlyPredicted() throws Exception {
+        // Labels {a, b, c}: c is only predicted. Precision a = 1/1, b = 1/2, c = 0/1 -> macro 0.5.
+        // Recall a = 1/2, b = 1/2, c = 0 (no support, zero division) -> macro 1/3; weighted by support (2, 2, 0) -> 0.5.
+        // scikit-learn 1.2.1 prints 0.5, 0.3333333333333333, 0.5, 0.5.
+        RolloutSpec spec = Specs.spec()
+                .classification("pm", "y", "q", ClassificationMetric.PRECISION, Average.MACRO)
+                .classification("rm", "y", "q", ClassificationMetric.RECALL, Average.MACRO)
+                .classification("rw", "y", "q", ClassificationMetric.RECALL, Average.WEIGHTED)
+                .classification("acc", "y", "q", ClassificationMetric.ACCURACY, Average.BINARY)
+                .build();
+        MetricsReport r = Exports.read(spec, exports.write("m.csv", "y,q\na,a\na,b\nb,b\n b ,c\n"));
+        assertEquals(0.5, r.measurement("pm").orElseThrow().candidate().orElseThrow());
+        assertEquals(0.3333333333333333, r.measurement("rm").orElseThrow().candidate().orElseThrow());
+        assertEquals(0.5, r.measurement("rw").orElseThrow().candidate().orElseThrow());
+        assertEquals(0.5, r.measurement("acc").orElseThrow().candidate().orElseThrow());
+    }
+
+    @Test
+    void aRowWithAnEmptyLabelIsMissingForThatMetric() throws Exception {
+        RolloutSpec spec = Specs.spec().classification("acc", "y", "q", ClassificationMetric.ACCURACY, Average.BINARY).build();
+        Measurement m = Exports.read(spec, exports.write("e.csv", "y,q\n1,1\n,1\n0,\n0,1\n")).measurement("acc").orElseThrow();
+        assertEquals(0.5, m.candidate().orElseThrow());
+        assertEquals(2, m.candidateSamples());
+        assertEquals(2, m.candidateMissing());
+    }
+
+    @Test
+    void aucCountsATiedPairAsOneHalf() throws Exception {
+        RolloutSpec spec = Specs.spec().auc("auc", "y", "s", "1").build();
+        // Pairs (pos, neg): (0.8, 0.3) win, (0.8, 0.5) win, (0.5, 0.3) win, (0.5, 0.5) tie -> 3.5 / 4.
+        MetricsReport r = Exports.read(spec, exports.write("t.csv", "y,s\n1,0.8\n1,0.5\n0,0.5\n0,0.3\n"));
+        assertEquals(0.875, r.measurement("auc").orElseThrow().candidate().orElseThrow());
+    }
+
+    @Test
+    void aucTreatsEveryLabelButThePositiveAsNegative() throws Exception {
+        RolloutSpec spec = Specs.spec().auc("auc", "y", "s", "cat").build();
+        MetricsReport r = Exports.read(spec, exports.write("t.csv", "y,s\ncat,0.9\ndog,0.1\nbird,0.95\n"));
+        assertEquals(0.5, r.measurement("auc").orElseThrow().candidate().orElseThrow());
+    }
+
+    @Test
+    void aucOfOneClassIsUndefinedWithANote() throws Exception {
+        RolloutSpec spec = Specs.spec().auc("auc", "y", "s", "1").build();
+        Measurement m = Exports.read(spec, exports.write("o.csv", "y,s\n0,0.8\n0,0.5\n0,NaN\n")).measurement("auc").orElseThrow();
+        assertTrue(m.candidate().isEmpty());
+        assertEquals(2, m.candidateSamples());
+        assertEquals(1, m.candidateMissing());
+        assertEquals(List.of("auc is undefined: only one class in the labels (none of the candidate's 2 rows has the positive "
+                + "label '1')"), m.notes());
+    }
+
+    @Test
+    void labelsSortInPythonsCodePointOrder() {
+        // U+1F600 (a surrogate pair in UTF-16) sorts after U+FF5E in Python, before it in String.compareTo.
+        String emoji = "\uD83D\uDE00";
+        String fullwidth = "\uFF5E";
+        assertTrue(emoji.compareTo(fullwidth) < 0);
+        assertTrue(ConfusionMatrix.compareCodePoints(emoji, fullwidth) > 0);
+        assertTrue(ConfusionMatrix.compareCodePoints("a", "ab") < 0);
+        assertEquals(0, ConfusionMatrix.compareCodePoints("dog", "dog"));
+    }
+
+    @Test
+    void regressionErrorsFollowScikitLearnIncludingZeroActuals() throws Exception {
+        RolloutSpec spec = Specs.spec()
+                .regression("mae", "y", "p", dev.rollout.spec.MetricSource.RegressionMetric.MAE)
+                .regression("rmse", "y", "p", dev.rollout.spec.MetricSource.RegressionMetric.RMSE)
+                .regression("mape", "y", "p", dev.rollout.spec.MetricSource.RegressionMetric.MAPE)
+                .build();
+        MetricsReport r = Exports.read(spec, exports.write("r.csv", "y,p\n2,1\n4,7\n0,0\n,3\n"));
+        assertEquals(4.0 / 3, r.measurement("mae").orElseThrow().candidate().orElseThrow(), 1e-15);
+        assertEquals(Math.sqrt(10.0 / 3), r.measurement("rmse").orElseThrow().candidate().orElseThrow(), 1e-15);
+        assertEquals((0.5 + 0.75 + 0) / 3, r.measurement("mape").orElseThrow().candidate().orElseThrow(), 1e-15,
+                "a fraction, and 0/eps = 0 for a zero actual predicted exactly");
+        assertEquals(1, r.measurement("mae").orElseThrow().candidateMissing());
+    }
+}
