@@ -27,9 +27,9 @@ final class ColumnValues implements Accumulator {
     private double last = Double.NaN;
     private long lastTime = Long.MIN_VALUE;
 
-    ColumnValues(Aggregate aggregate) {
+    ColumnValues(Aggregate aggregate, boolean keepForRanks) {
         this.aggregate = aggregate;
-        this.keepValues = aggregate.kind() == Aggregate.Kind.MEDIAN || aggregate.kind() == Aggregate.Kind.PERCENTILE;
+        this.keepValues = keepForRanks || aggregate.kind() == Aggregate.Kind.MEDIAN || aggregate.kind() == Aggregate.Kind.PERCENTILE;
         this.values = keepValues ? new double[1024] : null;
     }
 
@@ -63,6 +63,16 @@ final class ColumnValues implements Accumulator {
             lastTime = time;
             last = v;
         }
+    }
+
+    /** The per-row values as a comparison needs them; the values only when {@code withValues}. */
+    Sample sample(boolean withValues) {
+        if (count == 0) {
+            return Sample.EMPTY;
+        }
+        double variance = count < 2 ? 0 : m2 / (count - 1);
+        double[] kept = withValues ? Arrays.copyOf(values, (int) count) : new double[0];
+        return new Sample(count, (sum + compensation) / count, variance, kept);
     }
 
     @Override

@@ -76,8 +76,15 @@ public final class MetricsReader {
             if (hasVariant) {
                 notes.addAll(b.notes());
             }
+            Sample baselineRows = Sample.EMPTY;
+            Sample candidateRows = Sample.EMPTY;
+            if (input.spec.compare().isPresent() && input.acc[CANDIDATE] instanceof ColumnValues) {
+                boolean values = input.spec.compare().get().test() == dev.rollout.spec.CompareSpec.Test.MANN_WHITNEY;
+                baselineRows = ((ColumnValues) input.acc[BASELINE]).sample(values);
+                candidateRows = ((ColumnValues) input.acc[CANDIDATE]).sample(values);
+            }
             measurements.add(new Measurement(input.spec.name(), hasVariant ? b.value() : java.util.OptionalDouble.empty(),
-                    c.value(), b.samples(), c.samples(), b.missing(), c.missing(), notes));
+                    c.value(), b.samples(), c.samples(), b.missing(), c.missing(), notes, baselineRows, candidateRows));
         }
         return new MetricsReport(read, hasVariant, rows[BASELINE], rows[CANDIDATE], measurements);
     }
@@ -90,14 +97,16 @@ public final class MetricsReader {
 
         MetricInput(MetricSpec spec) {
             this.spec = spec;
+            // Mann–Whitney ranks the rows themselves; the other comparisons need only mean and variance.
+            boolean ranks = spec.compare().filter(c -> c.test() == dev.rollout.spec.CompareSpec.Test.MANN_WHITNEY).isPresent();
             for (int v = 0; v < 2; v++) {
-                acc[v] = create(spec.source());
+                acc[v] = create(spec.source(), ranks);
             }
         }
 
-        private static Accumulator create(MetricSource source) {
+        private static Accumulator create(MetricSource source, boolean ranks) {
             if (source instanceof MetricSource.ColumnAggregate a) {
-                return new ColumnValues(a.aggregate());
+                return new ColumnValues(a.aggregate(), ranks);
             }
             if (source instanceof MetricSource.Classification c) {
                 return c.metric() == MetricSource.ClassificationMetric.AUC ? new RocAuc(c) : new ConfusionMatrix(c);
