@@ -7,15 +7,12 @@ import dev.rollout.lifecycle.Outcome;
 import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.Status;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 @Command(name = "advance", description = "Start the rollout, or move it to the next stage if the current one passed (bake time over, newest evaluation PROMOTE, approval if needed).",
         footer = {"", "Examples:", "  rollout advance rollout.yaml                       # start, or move on",
@@ -23,13 +20,7 @@ import java.util.concurrent.Callable;
                 "  rollout advance rollout.yaml --if-stage canary-5   # CI retry-safe",
                 "  rollout advance rollout.yaml --force --reason 'hotfix, approved by on-call'",
                 "  rollout advance rollout.yaml --restart             # after a rollback"})
-final class AdvanceCommand implements Callable<Integer>, WithCommonOptions {
-
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The rollout spec (YAML).")
-    Path specFile;
+final class AdvanceCommand extends SpecCommand {
 
     @Option(names = "--metrics", paramLabel = "FILE", description = "Evaluate these exports first, then advance on PROMOTE.")
     List<Path> metrics = new ArrayList<>();
@@ -58,24 +49,17 @@ final class AdvanceCommand implements Callable<Integer>, WithCommonOptions {
     @Option(names = "--dry-run", description = "Compute and print; write nothing.")
     boolean dryRun;
 
-    private final Env env;
-
     AdvanceCommand(Env env) {
-        this.env = env;
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
+        super(env);
     }
 
     @Override
     public Integer call() {
-        Printer printer = new Printer(env, common);
+        Printer printer = printer();
         if (force && (reason == null || reason.isBlank())) {
             throw RolloutException.input("--force needs --reason TEXT: a forced advance is recorded with why");
         }
-        Workspace ws = Workspace.open(env, common, specFile, "rollout advance");
+        Workspace ws = workspace("rollout advance");
         Optional<RolloutState> state = ws.store().read();
         List<String> warnings = new ArrayList<>();
         Optional<Evaluation> evaluation = Optional.empty();
@@ -92,10 +76,6 @@ final class AdvanceCommand implements Callable<Integer>, WithCommonOptions {
         Outcome outcome = Transition.apply(ws, env, dryRun, Optional.ofNullable(ifStage), Optional.ofNullable(reason),
                 l -> l.advance(options, judged));
         warnings.addAll(outcome.warnings());
-        printer.warnings(warnings);
-        Views.ActionView view = new Views.ActionView(Transition.view(ws, outcome), outcome.action(), outcome.reasons(),
-                warnings, dryRun, evaluation);
-        printer.print(view, () -> TextViews.action(view, printer.ansi()));
-        return outcome.exitCode();
+        return Transition.print(printer, ws, outcome, warnings, dryRun, evaluation);
     }
 }

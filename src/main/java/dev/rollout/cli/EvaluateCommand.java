@@ -4,26 +4,17 @@ import dev.rollout.judge.Evaluation;
 import dev.rollout.lifecycle.Outcome;
 import dev.rollout.lifecycle.RolloutState;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", description = "Score the current stage from metric exports and decide PROMOTE (exit 0), HOLD (3) or ROLLBACK (4); record it in a started rollout.",
         footer = {"", "Examples:", "  rollout evaluate rollout.yaml --metrics exports/predictions.csv",
                 "  rollout evaluate rollout.yaml --metrics a.csv --metrics b.csv.gz -o json",
                 "  rollout evaluate rollout.yaml --metrics day.csv --since 2h --dry-run"})
-final class EvaluateCommand implements Callable<Integer>, WithCommonOptions {
-
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The rollout spec (YAML).")
-    Path specFile;
+final class EvaluateCommand extends SpecCommand {
 
     @Option(names = "--metrics", paramLabel = "FILE", required = true,
             description = "A CSV export (.csv or .csv.gz); repeat for several.")
@@ -38,21 +29,14 @@ final class EvaluateCommand implements Callable<Integer>, WithCommonOptions {
     @Option(names = "--dry-run", description = "Evaluate and print; record nothing.")
     boolean dryRun;
 
-    private final Env env;
-
     EvaluateCommand(Env env) {
-        this.env = env;
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
+        super(env);
     }
 
     @Override
     public Integer call() {
-        Printer printer = new Printer(env, common);
-        Workspace ws = Workspace.open(env, common, specFile, "rollout evaluate");
+        Printer printer = printer();
+        Workspace ws = workspace("rollout evaluate");
         Optional<RolloutState> state = ws.store().read();
         Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env.now());
         // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.

@@ -3,6 +3,8 @@ package dev.rollout.cli;
 import dev.rollout.RolloutException;
 import dev.rollout.judge.Evaluation;
 import dev.rollout.judge.Judge;
+import dev.rollout.judge.SequentialMemory;
+import dev.rollout.lifecycle.EvaluationRecord;
 import dev.rollout.lifecycle.Lifecycle;
 import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.Status;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,7 +42,10 @@ final class EvaluationRun {
         boolean timed = ws.spec().data().timestamp().isPresent();
         Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
                 : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());
-        return Judge.evaluate(ws.spec(), stage, report, Lifecycle.timeInStage(state, now), now, bounds);
+        // Sequential comparisons continue from the earlier looks of this stage, unless the window was overridden.
+        Map<String, SequentialMemory> memory = since.isPresent() || until.isPresent() ? Map.of()
+                : state.flatMap(RolloutState::evaluationInStage).map(EvaluationRecord::sequential).orElse(Map.of());
+        return Judge.evaluate(ws.spec(), stage, report, Lifecycle.timeInStage(state, now), now, bounds, memory);
     }
 
     /** An ISO-8601 instant, or a duration back from now ({@code 2h} means two hours ago). */

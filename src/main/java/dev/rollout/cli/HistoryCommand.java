@@ -2,26 +2,16 @@ package dev.rollout.cli;
 
 import dev.rollout.lifecycle.HistoryEvent;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 @Command(name = "history", description = "The audit trail: every start, evaluation, approval, move, rollback and restart, with actor and reason.",
         footer = {"", "Examples:", "  rollout history rollout.yaml", "  rollout history rollout.yaml --since 1d --limit 20 -o json"})
-final class HistoryCommand implements Callable<Integer>, WithCommonOptions {
-
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The rollout spec (YAML).")
-    Path specFile;
+final class HistoryCommand extends SpecCommand {
 
     @Option(names = "--limit", paramLabel = "N", description = "Only the newest N events.")
     Integer limit;
@@ -29,21 +19,14 @@ final class HistoryCommand implements Callable<Integer>, WithCommonOptions {
     @Option(names = "--since", paramLabel = "TIME", description = "Only events at or after TIME (ISO-8601, or a duration ago: 2h).")
     String since;
 
-    private final Env env;
-
     HistoryCommand(Env env) {
-        this.env = env;
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
+        super(env);
     }
 
     @Override
     public Integer call() {
-        Printer printer = new Printer(env, common);
-        Workspace ws = Workspace.open(env, common, specFile, "rollout history");
+        Printer printer = printer();
+        Workspace ws = workspace("rollout history");
         List<String> warnings = new ArrayList<>();
         List<HistoryEvent> events = new ArrayList<>(ws.store().history(warnings::add));
         printer.warnings(warnings);

@@ -4,9 +4,7 @@ import dev.rollout.RolloutException;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.RolloutState;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,36 +14,22 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 @Command(name = "report", description = "Write one self-contained HTML page: the stage timeline, the score at every evaluation against the thresholds, the last evaluation's metrics and the history.",
         footer = {"", "Examples:", "  rollout report rollout.yaml --out report.html"})
-final class ReportCommand implements Callable<Integer>, WithCommonOptions {
-
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The rollout spec (YAML).")
-    Path specFile;
+final class ReportCommand extends SpecCommand {
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The HTML file to write.")
     Path out;
 
-    private final Env env;
-
     ReportCommand(Env env) {
-        this.env = env;
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
+        super(env);
     }
 
     @Override
     public Integer call() {
-        Printer printer = new Printer(env, common);
-        Workspace ws = Workspace.open(env, common, specFile, "rollout report");
+        Printer printer = printer();
+        Workspace ws = workspace("rollout report");
         Optional<RolloutState> state = ws.store().read();
         List<String> warnings = new ArrayList<>();
         List<HistoryEvent> events = ws.store().history(warnings::add);

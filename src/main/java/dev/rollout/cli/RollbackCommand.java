@@ -4,25 +4,15 @@ import dev.rollout.lifecycle.Lifecycle.RollbackTarget;
 import dev.rollout.lifecycle.Outcome;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 @Command(name = "rollback", description = "Move traffic back: all of it to the baseline (default), to the previous stage, or to a named earlier stage.",
         footer = {"", "Examples:", "  rollout rollback rollout.yaml --reason 'p95 latency doubled'",
                 "  rollout rollback rollout.yaml --to-previous --reason 'error budget'",
                 "  rollout rollback rollout.yaml --to shadow --reason 'needs more shadow data'"})
-final class RollbackCommand implements Callable<Integer>, WithCommonOptions {
-
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The rollout spec (YAML).")
-    Path specFile;
+final class RollbackCommand extends SpecCommand {
 
     @ArgGroup(exclusive = true)
     Target target;
@@ -44,29 +34,18 @@ final class RollbackCommand implements Callable<Integer>, WithCommonOptions {
     @Option(names = "--dry-run", description = "Compute and print; write nothing.")
     boolean dryRun;
 
-    private final Env env;
-
     RollbackCommand(Env env) {
-        this.env = env;
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
+        super(env);
     }
 
     @Override
     public Integer call() {
-        Printer printer = new Printer(env, common);
-        Workspace ws = Workspace.open(env, common, specFile, "rollout rollback");
+        Printer printer = printer();
+        Workspace ws = workspace("rollout rollback");
         RollbackTarget to = target == null ? new RollbackTarget.Baseline()
                 : target.previous ? new RollbackTarget.Previous() : new RollbackTarget.Stage(target.stage);
         Outcome outcome = Transition.apply(ws, env, dryRun, Optional.ofNullable(ifStage), Optional.of(reason),
                 l -> l.rollback(to));
-        printer.warnings(outcome.warnings());
-        Views.ActionView view = new Views.ActionView(Transition.view(ws, outcome), outcome.action(), outcome.reasons(),
-                outcome.warnings(), dryRun, Optional.empty());
-        printer.print(view, () -> TextViews.action(view, printer.ansi()));
-        return outcome.exitCode();
+        return Transition.print(printer, ws, outcome, outcome.warnings(), dryRun, Optional.empty());
     }
 }

@@ -104,6 +104,9 @@ final class TextViews {
             t.row(m.name(), num(m.baseline()), num(m.candidate()), signed(m.delta()), num(m.p()), Numbers.show(m.weight()), gate);
         }
         sb.append('\n').append(t.render("  "));
+        for (MetricResult m : e.metrics()) {
+            m.compare().ifPresent(c -> sb.append("  ").append(dev.rollout.judge.Comparison.sentence(m.name(), c)).append('\n'));
+        }
         sb.append("\n  score ").append(formula(e.normalizeBy())).append(" = ")
                 .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a")
                 .append("   promote >= ").append(Numbers.show(e.thresholds().promote()))

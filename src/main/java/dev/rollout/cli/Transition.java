@@ -43,6 +43,16 @@ final class Transition {
                 outcome.reasons(), warnings);
     }
 
+    /** Prints what an action did (advance, rollback, approve) and returns its exit code. */
+    static int print(Printer printer, Workspace ws, Outcome outcome, List<String> warnings, boolean dryRun,
+                     Optional<dev.rollout.judge.Evaluation> evaluation) {
+        printer.warnings(warnings);
+        Views.ActionView view = new Views.ActionView(view(ws, outcome), outcome.action(), outcome.reasons(), warnings,
+                dryRun, evaluation);
+        printer.print(view, () -> TextViews.action(view, printer.ansi()));
+        return outcome.exitCode();
+    }
+
     static Views.RolloutView view(Workspace ws, Outcome outcome) {
         return Views.RolloutView.of(ws.spec().name(),
                 new Views.ModelView(ws.spec().model().baseline(), ws.spec().model().candidate()), outcome.current(),

@@ -42,11 +42,13 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
      * One metric's line in the verdict.
      *
      * @param delta candidate − baseline
-     * @param p     the candidate's value mapped to [0, 1] for the score (empty for gate-only metrics)
+     * @param p       the candidate's value mapped to [0, 1] for the score (empty for gate-only metrics)
+     * @param compare the statistical comparison of the rows, when the metric asks for one
      */
     public record MetricResult(String name, String source, double weight, String direction, boolean advisory,
                                OptionalDouble baseline, OptionalDouble candidate, OptionalDouble delta,
-                               OptionalDouble p, Samples samples, GateResult gate, List<String> notes) {
+                               OptionalDouble p, Samples samples, GateResult gate, List<String> notes,
+                               Optional<CompareResult> compare) {
         public MetricResult {
             notes = List.copyOf(notes);
         }

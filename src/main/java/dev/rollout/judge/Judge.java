@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -45,12 +46,20 @@ public final class Judge {
      */
     public static Evaluation evaluate(RolloutSpec spec, StageSpec stage, MetricsReport report,
                                       Optional<Duration> inStage, Instant now, Evaluation.WindowBounds window) {
+        return evaluate(spec, stage, report, inStage, now, window, Map.of());
+    }
+
+    /**
+     * @param memory what each sequential comparison remembers from earlier looks in this stage, by metric
+     */
+    public static Evaluation evaluate(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
+                                      Instant now, Evaluation.WindowBounds window, Map<String, SequentialMemory> memory) {
         List<MetricResult> results = new ArrayList<>();
         for (int i = 0; i < spec.metrics().size(); i++) {
             MetricSpec metric = spec.metrics().get(i);
             Measurement m = report.measurement(metric.name())
                     .orElseThrow(() -> new IllegalStateException("no measurement for " + metric.name()));
-            results.add(judgeMetric(metric, i, m, report.hasVariant()));
+            results.add(judgeMetric(metric, i, m, report.hasVariant(), Optional.ofNullable(memory.get(metric.name()))));
         }
         Score score = score(spec.scoring(), spec.metrics(), results);
         List<String> reasons = new ArrayList<>();
@@ -160,7 +169,8 @@ public final class Judge {
         return new Score(OptionalDouble.of(weighted.divide(divisor, MC).doubleValue()), missing);
     }
 
-    private static MetricResult judgeMetric(MetricSpec metric, int index, Measurement m, boolean hasVariant) {
+    private static MetricResult judgeMetric(MetricSpec metric, int index, Measurement m, boolean hasVariant,
+                                            Optional<SequentialMemory> memory) {
         List<String> notes = new ArrayList<>(m.notes());
         OptionalDouble delta = m.baseline().isPresent() && m.candidate().isPresent()
                 ? OptionalDouble.of(Numbers.decimal(m.candidate().getAsDouble())
@@ -168,9 +178,14 @@ public final class Judge {
                 : OptionalDouble.empty();
         OptionalDouble p = metric.weight() > 0 ? p(metric, index, m, notes) : OptionalDouble.empty();
         GateResult gate = gate(metric, m, hasVariant);
+        Optional<CompareResult> compare = metric.compare().map(c ->
+                Comparison.compare(c, metric.direction(), m.baselineRows(), m.candidateRows(), memory));
+        if (compare.isPresent()) {
+            gate = withComparison(gate, metric, compare.get());
+        }
         return new MetricResult(metric.name(), metric.source().label(), metric.weight(), metric.direction().word(),
                 metric.advisory(), m.baseline(), m.candidate(), delta, p,
-                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes);
+                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes, compare);
     }
 
     private static OptionalDouble p(MetricSpec metric, int index, Measurement m, List<String> notes) {
@@ -265,6 +280,28 @@ public final class Judge {
         List<String> reasons = new ArrayList<>(failures);
         reasons.addAll(unknown);
         return new GateResult(reasons.isEmpty(), !failures.isEmpty(), g.critical(), reasons);
+    }
+
+    /**
+     * A comparison is part of the metric's gate: WORSE fails it (and rolls back when the gate is
+     * critical), INCONCLUSIVE leaves it unchecked (a hold), NOT_WORSE adds nothing.
+     */
+    private static GateResult withComparison(GateResult gate, MetricSpec metric, CompareResult c) {
+        boolean critical = metric.gate().map(GateSpec::critical).orElse(false);
+        List<String> reasons = new ArrayList<>(gate.reasons());
+        switch (c.verdict()) {
+            case WORSE -> {
+                reasons.add(0, Comparison.sentence(metric.name(), c));
+                return new GateResult(false, true, critical, reasons);
+            }
+            case INCONCLUSIVE -> {
+                reasons.add(Comparison.sentence(metric.name(), c));
+                return new GateResult(false, gate.failed(), critical, reasons);
+            }
+            default -> {
+                return new GateResult(gate.passed(), gate.failed(), critical || gate.critical(), reasons);
+            }
+        }
     }
 
     private static String why(Measurement m) {

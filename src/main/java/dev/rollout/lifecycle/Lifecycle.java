@@ -403,7 +403,11 @@ public final class Lifecycle {
     // ------------------------------------------------------------------ building
 
     private RolloutState withEvaluation(RolloutState s, Evaluation e) {
-        EvaluationRecord record = new EvaluationRecord(e.stage(), e.at(), e.decision(), e.score(), e.reasons());
+        Map<String, dev.rollout.judge.SequentialMemory> memory = new LinkedHashMap<>();
+        for (Evaluation.MetricResult m : e.metrics()) {
+            m.compare().flatMap(c -> c.memory()).ifPresent(mem -> memory.put(m.name(), mem));
+        }
+        EvaluationRecord record = new EvaluationRecord(e.stage(), e.at(), e.decision(), e.score(), e.reasons(), memory);
         return copy(s, s.status(), s.stage(), Optional.of(record), s.approval(), s.lineage(), s.model());
     }
 

@@ -63,6 +63,16 @@ final class ColumnStats implements Accumulator {
         }
     }
 
+    /** The per-row values as a comparison needs them: count, mean, sample variance, and the values when kept. */
+    Sample sample() {
+        if (count == 0) {
+            return Sample.EMPTY;
+        }
+        double variance = count < 2 ? 0 : m2 / (count - 1);
+        double[] kept = values == null ? new double[0] : java.util.Arrays.copyOf(values.sorted(), values.size());
+        return new Sample(count, sum.value() / count, variance, kept);
+    }
+
     @Override
     public MetricValue value(MetricSpec metric, String variant) {
         Aggregate aggregate = ((MetricSource.ColumnAggregate) metric.source()).aggregate();

@@ -13,11 +13,21 @@ import java.util.OptionalDouble;
  * @param baselineMissing  baseline rows in the window whose cell was empty or NaN
  * @param candidateMissing candidate rows in the window whose cell was empty or NaN
  * @param notes            why a value is empty, in plain words ("no candidate rows in the window")
+ * @param baselineRows     the baseline's per-row values, for a comparison ({@link Sample#EMPTY} when none is asked)
+ * @param candidateRows    the candidate's per-row values, likewise
  */
 public record Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate,
                           long baselineSamples, long candidateSamples,
-                          long baselineMissing, long candidateMissing, List<String> notes) {
+                          long baselineMissing, long candidateMissing, List<String> notes,
+                          Sample baselineRows, Sample candidateRows) {
     public Measurement {
         notes = List.copyOf(notes);
+    }
+
+    /** A measurement with no per-row values kept (no comparison asked). */
+    public Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate, long baselineSamples,
+                       long candidateSamples, long baselineMissing, long candidateMissing, List<String> notes) {
+        this(metric, baseline, candidate, baselineSamples, candidateSamples, baselineMissing, candidateMissing, notes,
+                Sample.EMPTY, Sample.EMPTY);
     }
 }

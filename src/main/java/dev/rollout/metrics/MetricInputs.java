@@ -79,6 +79,10 @@ final class MetricInputs {
                     && (a.aggregate().kind() == Aggregate.Kind.MEDIAN || a.aggregate().kind() == Aggregate.Kind.PERCENTILE)) {
                 keepValues.add(key);
             }
+            // Mann–Whitney ranks the rows themselves; the other comparisons need only mean and variance.
+            if (m.compare().filter(c -> c.test() == dev.rollout.spec.CompareSpec.Test.MANN_WHITNEY).isPresent()) {
+                keepValues.add(key);
+            }
         }
         Map<Key, Input> shared = new LinkedHashMap<>();
         List<Input> byMetric = new ArrayList<>();

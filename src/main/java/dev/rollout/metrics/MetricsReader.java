@@ -62,8 +62,15 @@ public final class MetricsReader {
                 baseline = input.variants[MetricInputs.BASELINE].value(metric, "baseline");
                 notes.addAll(rows[MetricInputs.BASELINE] == 0 ? List.of("no baseline rows in the window") : baseline.notes());
             }
+            Sample baselineRows = Sample.EMPTY;
+            Sample candidateRows = Sample.EMPTY;
+            if (metric.compare().isPresent() && input.variants[MetricInputs.CANDIDATE] instanceof ColumnStats c) {
+                baselineRows = ((ColumnStats) input.variants[MetricInputs.BASELINE]).sample();
+                candidateRows = c.sample();
+            }
             measurements.add(new Measurement(metric.name(), baseline.value(), candidate.value(),
-                    baseline.samples(), candidate.samples(), baseline.missing(), candidate.missing(), notes));
+                    baseline.samples(), candidate.samples(), baseline.missing(), candidate.missing(), notes,
+                    baselineRows, candidateRows));
         }
         return new MetricsReport(read, hasVariant, rows[MetricInputs.BASELINE], rows[MetricInputs.CANDIDATE], measurements);
     }

@@ -247,12 +247,13 @@ public final class SpecLoader {
             Optional<Normalize> normalize = normalize(m);
             Optional<GateSpec> gate = m.map("gate").map(this::gate);
             boolean advisory = m.bool("advisory", false);
-            if (m.has("compare")) {
-                m.raw("compare");
-                throw m.errorAt("compare", "statistical comparison (compare) is not supported by this version of rollout yet; remove the key");
+            Optional<CompareSpec> compare = m.map("compare").map(this::compare);
+            if (compare.isPresent() && !(source instanceof MetricSource.ColumnAggregate)) {
+                throw m.errorAt("compare", "compare needs a metric with a value column (column/aggregate); "
+                        + "classification and regression metrics have no per-row values to compare");
             }
             m.finish();
-            return new MetricSpec(name, source, weight, direction, normalize, gate, advisory);
+            return new MetricSpec(name, source, weight, direction, normalize, gate, advisory, compare);
         }
 
         Aggregate aggregate(SpecNode m, String text) {
@@ -329,6 +330,48 @@ public final class SpecLoader {
             }
             n.finish();
             return Optional.of(new Normalize.Range(best, worst));
+        }
+
+        CompareSpec compare(SpecNode c) {
+            CompareSpec.Test test = CompareSpec.Test.SEQUENTIAL;
+            Optional<String> name = c.string("test");
+            if (name.isPresent()) {
+                test = java.util.Arrays.stream(CompareSpec.Test.values()).filter(t -> t.word().equals(name.get())).findFirst()
+                        .orElseThrow(() -> c.errorAt("test", "'" + name.get() + "' is not one of sequential, mann-whitney, welch"));
+            }
+            if (!c.has("margin")) {
+                c.raw("margin");
+                throw c.errorAt("margin", "missing required key 'margin': the degradation tolerated, absolute (2) or percent of the baseline (5%)");
+            }
+            YamlNode raw = c.raw("margin").orElseThrow();
+            double margin;
+            boolean percent = false;
+            if (raw instanceof YamlNode.Scalar s && s.type() == YamlNode.ScalarType.STRING && s.text().endsWith("%")) {
+                try {
+                    margin = Double.parseDouble(s.text().substring(0, s.text().length() - 1).trim());
+                } catch (NumberFormatException e) {
+                    throw c.error(raw, c.child("margin"), "'" + s.text() + "' is not a percentage like 5%");
+                }
+                percent = true;
+            } else {
+                margin = c.number("margin").orElseThrow();
+            }
+            if (!(margin >= 0) || Double.isInfinite(margin)) {
+                throw c.error(raw, c.child("margin"), "must be >= 0");
+            }
+            double confidence = c.number("confidence", 0.5, 0.9999).orElse(0.95);
+            OptionalDouble tau = c.number("tau");
+            if (tau.isPresent() && !(tau.getAsDouble() > 0)) {
+                throw c.errorAt("tau", "must be > 0");
+            }
+            if (tau.isPresent() && test != CompareSpec.Test.SEQUENTIAL) {
+                throw c.errorAt("tau", "tau applies to test: sequential only");
+            }
+            if (tau.isEmpty() && test == CompareSpec.Test.SEQUENTIAL && margin == 0) {
+                throw c.errorAt("margin", "the sequential test takes its tau from the margin; with margin 0 give tau (the smallest effect you care about)");
+            }
+            c.finish();
+            return new CompareSpec(test, margin, percent, confidence, tau);
         }
 
         GateSpec gate(SpecNode g) {

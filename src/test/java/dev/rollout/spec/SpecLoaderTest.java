@@ -186,16 +186,36 @@ class SpecLoaderTest {
     }
 
     @Test
-    void hooksAreAnArgvListOrOneShellStringAndCompareIsRefusedUntilSupported() {
+    void hooksAreAnArgvListOrOneShellString() {
         HooksSpec hooks = parse(VALID + "hooks: {apply: [./set-traffic.sh, --weights], notify: \"cat >> log\", timeout: 30s}\n").hooks();
         assertEquals(List.of("./set-traffic.sh", "--weights"), hooks.apply().orElseThrow().processArgs());
         assertEquals(List.of("/bin/sh", "-c", "cat >> log"), hooks.notifyHook().orElseThrow().processArgs());
         assertEquals(Duration.ofSeconds(30), hooks.timeout());
         RolloutException empty = assertThrows(RolloutException.class, () -> parse(VALID + "hooks:\n  apply: []\n"));
         assertTrue(empty.describe().contains("hooks.apply (line 36"), empty.describe());
-        RolloutException compare = assertThrows(RolloutException.class,
-                () -> parse(VALID.replace("    weight: 0.4\n", "    weight: 0.4\n    compare: {test: welch}\n")));
-        assertTrue(compare.describe().contains("compare) is not supported"), compare.describe());
+    }
+
+    @Test
+    void compareTakesATestAMarginAbsoluteOrPercentAndOnlyForValueColumns() {
+        CompareSpec c = parse(VALID.replace("    normalize: {best: 50, worst: 400}\n",
+                "    normalize: {best: 50, worst: 400}\n    compare: {test: welch, margin: 5%, confidence: 0.9}\n"))
+                .metrics().get(1).compare().orElseThrow();
+        assertEquals(CompareSpec.Test.WELCH, c.test());
+        assertEquals(10.0, c.absoluteMargin(200), 1e-12);
+        assertEquals(0.9, c.confidence());
+        CompareSpec d = parse(VALID.replace("    weight: 0.4\n", "    weight: 0.4\n    compare: {margin: 0.01}\n"))
+                .metrics().get(0).compare().orElseThrow();
+        assertEquals(CompareSpec.Test.SEQUENTIAL, d.test());
+        assertEquals(0.01, d.absoluteMargin(0.9), 0.0);
+        for (String[] bad : new String[][] {
+                {"    weight: 0.4\n", "    weight: 0.4\n    compare: {test: welch}\n", "metrics[0].compare.margin (line 23", "missing required key 'margin'"},
+                {"    weight: 0.4\n", "    weight: 0.4\n    compare: {test: t-test, margin: 1}\n", "metrics[0].compare.test (line 23", "not one of sequential, mann-whitney, welch"},
+                {"    weight: 0.4\n", "    weight: 0.4\n    compare: {margin: lots}\n", "metrics[0].compare.margin (line 23", "must be a number"},
+                {"    weight: 0.4\n", "    weight: 0.4\n    compare: {margin: 0}\n", "metrics[0].compare.margin (line 23", "give tau"},
+                {"average: weighted}\n", "average: weighted}\n    compare: {margin: 1}\n", "metrics[2].compare (line 31", "needs a metric with a value column"}}) {
+            RolloutException e = assertThrows(RolloutException.class, () -> parse(VALID.replace(bad[0], bad[1])));
+            assertTrue(e.describe().contains(bad[2]) && e.describe().contains(bad[3]), e.describe());
+        }
     }
 
     @Test

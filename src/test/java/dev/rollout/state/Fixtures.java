@@ -38,7 +38,8 @@ final class Fixtures {
         return new RolloutState(RolloutState.FORMAT_VERSION, "fraud", LINEAGE, serial, "sha256:abc",
                 new ModelVersions("v1", "v2"), Status.PROGRESSING, new StagePosition(1, "half", 50, T0.plusSeconds(60)),
                 Optional.of(new EvaluationRecord("half", T0.plusSeconds(120), Decision.HOLD, OptionalDouble.of(0.8125),
-                        List.of("bake time not over", "p95 latency +3%"))),
+                        List.of("bake time not over", "p95 latency +3%"),
+                        java.util.Map.of("latency", new dev.rollout.judge.SequentialMemory(0.25, -1.5, 4.0)))),
                 Optional.of(new Approval("half", "alice", T0.plusSeconds(130), Optional.of("looks good"))),
                 T0.plusSeconds(140));
     }

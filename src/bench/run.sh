@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Benchmark: `rollout evaluate` against the pandas + scikit-learn peer (src/bench/peer.py) on a
+# seeded prediction log, plus start-up of `status` and `plan` against a JVM hello world.
+#
+#   bash src/bench/run.sh [ROWS]          # from the project root; ROWS defaults to 10000000
+#
+# Environment: BENCH_RUNS (evaluate/peer runs each, default 3), BENCH_STARTUP_RUNS (default 10),
+# BENCH_SEED (default 20260302), PYTHON (default /usr/bin/python3, needs Debian's
+# python3-pandas and python3-sklearn). Generated logs are cached in target/bench/.
+# Fails (exit 1) when the two tools disagree on any value by more than 1e-9 relative.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+ROWS=${1:-10000000}
+RUNS=${BENCH_RUNS:-3}
+STARTUP_RUNS=${BENCH_STARTUP_RUNS:-10}
+SEED=${BENCH_SEED:-20260302}
+PYTHON=${PYTHON:-/usr/bin/python3}
+OUT=target/bench
+SPEC=src/bench/bench.yaml
+mkdir -p "$OUT"
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+if [ ! -x /usr/bin/time ]; then
+  echo "bench: /usr/bin/time missing, installing Debian's time package" >&2
+  apt-get update -qq && apt-get install -y -qq time >/dev/null || die "cannot install /usr/bin/time"
+fi
+"$PYTHON" -c 'import pandas, sklearn' 2>/dev/null \
+  || die "$PYTHON lacks pandas/scikit-learn (apt-get install python3-pandas python3-sklearn)"
+
+if [ ! -f target/rollout.jar ]; then
+  echo "bench: building target/rollout.jar" >&2
+  mvn -q -B package -DskipTests
+fi
+[ -x target/rollout ] || die "target/rollout (the launcher) is missing; run mvn package"
+
+LOG=$OUT/predictions-$ROWS-$SEED.csv
+if [ ! -f "$LOG" ]; then
+  echo "bench: generating $LOG ($ROWS rows, seed $SEED)" >&2
+  java src/bench/Gen.java "$ROWS" "$LOG.tmp" "$SEED"
+  mv "$LOG.tmp" "$LOG"
+fi
+if [ ! -f "$OUT/Hello.class" ] || [ src/bench/Hello.java -nt "$OUT/Hello.class" ]; then
+  javac -d "$OUT" src/bench/Hello.java
+fi
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+jar_sum() { sha256sum target/rollout.jar | cut -c1-12; }
+JAR_SUM=$(jar_sum)
+
+echo "# rollout benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GB RAM"
+echo "# java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+echo "# python: $("$PYTHON" -c 'import sys, pandas, sklearn, numpy; print(sys.version.split()[0], "pandas", pandas.__version__, "scikit-learn", sklearn.__version__, "numpy", numpy.__version__)')"
+echo "# rollout: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src/main pom.xml 2>/dev/null || echo ' + uncommitted changes'), jar sha256 $JAR_SUM, ROLLOUT_JAVA_OPTS='${ROLLOUT_JAVA_OPTS:-}'"
+echo "# log: $LOG, $ROWS rows, $(du -m "$LOG" | cut -f1) MB; $RUNS runs each, alternating"
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+cat "$LOG" >/dev/null   # warm the page cache for both tools alike
+
+# measure NAME OUTFILE CMD...: appends "wall_s peak_rss_kb" to $TMP/NAME.times, stdout to OUTFILE
+measure() {
+  local name=$1 out=$2; shift 2
+  local rc=0
+  /usr/bin/time -o "$TMP/time.txt" -f '%e %M' "$@" >"$out" 2>"$TMP/$name.err" || rc=$?
+  tail -n1 "$TMP/time.txt" >>"$TMP/$name.times"
+  echo "$rc"
+}
+
+for i in $(seq 1 "$RUNS"); do
+  rm -f "$TMP/state.json"*
+  rc=$(measure rollout "$TMP/rollout-$i.json" \
+    target/rollout evaluate "$SPEC" --metrics "$LOG" -o json --state "$TMP/state.json")
+  case $rc in 0|3|4) ;; *) cat "$TMP/rollout.err" "$TMP/rollout-$i.json" >&2; die "rollout evaluate exited $rc";; esac
+  rc=$(measure peer "$TMP/peer-$i.json" "$PYTHON" src/bench/peer.py "$LOG")
+  [ "$rc" = 0 ] || { cat "$TMP/peer.err" >&2; die "peer exited $rc"; }
+  echo "# run $i: rollout $(tail -n1 "$TMP/rollout.times" | awk '{printf "%.2f s %d MB", $1, $2/1024}'), peer $(tail -n1 "$TMP/peer.times" | awk '{printf "%.2f s %d MB", $1, $2/1024}')" >&2
+done
+
+# start-up: wall in ms by EPOCHREALTIME (finer than /usr/bin/time's 10 ms)
+startup() {
+  local name=$1; shift
+  local i t0 t1
+  for i in $(seq 1 "$STARTUP_RUNS"); do
+    t0=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1 || true
+    t1=$EPOCHREALTIME
+    echo "$t0 $t1" | awk '{printf "%.4f\n", $2 - $1}' >>"$TMP/$name.startup"
+  done
+}
+for i in 1 2; do java -cp "$OUT" Hello >/dev/null; target/rollout status --state "$TMP/none/x.json" >/dev/null 2>&1 || true; done   # warm-up
+startup hello java -cp "$OUT" Hello
+startup status target/rollout status --state "$TMP/none/nothing.state.json"
+startup plan target/rollout plan rollouts/fraud-detector/rollout.yaml --state "$TMP/plan.state.json"
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+[ "$(jar_sum)" = "$JAR_SUM" ] || echo "# WARNING: target/rollout.jar changed during the run; figures mix two builds" >&2
+
+"$PYTHON" - "$TMP" "$RUNS" <<'PY'
+import json, statistics, sys
+tmp, runs = sys.argv[1], int(sys.argv[2])
+
+def times(name):
+    rows = [l.split() for l in open(f"{tmp}/{name}.times") if l.strip()]
+    return statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows)
+
+# values: both tools, every run, candidate and baseline, four metrics, 1e-9 relative
+bad = []
+for i in range(1, runs + 1):
+    ro = json.load(open(f"{tmp}/rollout-{i}.json"))
+    pe = json.load(open(f"{tmp}/peer-{i}.json"))
+    for m in ro["metrics"]:
+        for side, version in (("baseline", "41"), ("candidate", "42")):
+            a, b = m[side], pe[version][m["name"]]
+            if a is None or abs(a - b) > 1e-9 * max(abs(a), abs(b)):
+                bad.append(f"run {i} {m['name']} {side}: rollout {a!r} peer {b!r}")
+    for side, version in (("baseline", "41"), ("candidate", "42")):
+        if ro["rows"][side] != pe[version]["rows"]:
+            bad.append(f"run {i} rows {side}: rollout {ro['rows'][side]} peer {pe[version]['rows']}")
+last_r, last_p = json.load(open(f"{tmp}/rollout-{runs}.json")), json.load(open(f"{tmp}/peer-{runs}.json"))
+print("\nvalues (rollout; peer):")
+for m in last_r["metrics"]:
+    print(f"  {m['name']:<12} baseline {m['baseline']!r:<20} {last_p['41'][m['name']]!r:<20}"
+          f" candidate {m['candidate']!r:<20} {last_p['42'][m['name']]!r}")
+print(f"  rows         baseline {last_r['rows']['baseline']}, candidate {last_r['rows']['candidate']}; decision {last_r['decision']}, score {last_r['score']}")
+
+rw, rm = times("rollout")
+pw, pm = times("peer")
+print(f"\nevaluate, median of {runs} | wall s | peak RSS MB")
+print(f"  rollout evaluate         | {rw:6.2f} | {rm / 1024:7.0f}")
+print(f"  pandas + scikit-learn    | {pw:6.2f} | {pm / 1024:7.0f}")
+print(f"  ratio rollout/peer       | {rw / pw:6.3f} | {rm / pm:7.3f}   (goal: <= 0.100 | <= 0.250)")
+
+def med(name):
+    return statistics.median(float(l) for l in open(f"{tmp}/{name}.startup") if l.strip())
+h, s, p = med("hello"), med("status"), med("plan")
+n = sum(1 for _ in open(f"{tmp}/hello.startup"))
+print(f"\nstart-up, median of {n} | wall s | x hello")
+print(f"  java Hello (plain JVM)   | {h:6.3f} | {1:6.2f}")
+print(f"  rollout status           | {s:6.3f} | {s / h:6.2f}   (goal: <= 5)")
+print(f"  rollout plan (fraud)     | {p:6.3f} | {p / h:6.2f}   (goal: <= 5)")
+
+if bad:
+    print("\nVALUES DISAGREE (1e-9 relative):", *bad, sep="\n  ", file=sys.stderr)
+    sys.exit(1)
+print("\nvalues agree to 1e-9 relative (4 metrics x 2 variants, rows too, every run)")
+PY
+echo "# load average after: $LOAD_AFTER"
