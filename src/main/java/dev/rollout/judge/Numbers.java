@@ -29,8 +29,9 @@ public final class Numbers {
         return abs >= 1e-6 && abs < 1e15 ? b.toPlainString() : b.toString();
     }
 
-    /** {@code 1h30m}, {@code 45s}. */
+    /** {@code 1h30m}, {@code 45s}: whole seconds, except that under a second the milliseconds show. */
     public static String duration(Duration d) {
-        return dev.rollout.spec.DurationText.format(d.withNanos(0).isZero() && !d.isZero() ? d : d.withNanos(0));
+        Duration whole = d.withNanos(0);
+        return dev.rollout.spec.DurationText.format(whole.isZero() ? d : whole);
     }
 }

@@ -60,6 +60,6 @@ public final class DurationText {
         if (d.toMinutesPart() > 0) sb.append(d.toMinutesPart()).append('m');
         if (d.toSecondsPart() > 0) sb.append(d.toSecondsPart()).append('s');
         if (d.toMillisPart() > 0) sb.append(d.toMillisPart()).append("ms");
-        return sb.toString();
+        return sb.length() == 0 ? "0s" : sb.toString();
     }
 }
