@@ -83,14 +83,13 @@ final class ColumnStats implements Accumulator {
         if (count == 0) {
             return MetricValue.none(0, missing, "no " + variant + " values in the window" + MetricValue.missingSuffix(missing));
         }
-        int n = (int) count;
         double v = switch (aggregate.kind()) {
             case MEAN, RATE -> sum.value() / count;
             case SUM -> sum.value();
             case MIN -> min;
             case MAX -> max;
-            case MEDIAN -> Percentiles.median(values.sorted(), n);
-            case PERCENTILE -> Percentiles.percentile(values.sorted(), n, aggregate.percentile());
+            case MEDIAN -> Percentiles.median(values);
+            case PERCENTILE -> Percentiles.percentile(values, aggregate.percentile());
             // numpy's std(ddof=1): the sample standard deviation.
             case STDDEV -> count < 2 ? Double.NaN : Math.sqrt(m2 / (count - 1));
             case LAST -> last;

@@ -14,6 +14,33 @@ final class Percentiles {
      * least one half ({@code b - (b-a)*(1-t)}) — the two forms differ in the last bit, and this
      * one is numpy's.
      */
+    static double percentile(DoubleList values, double q) {
+        int n = values.size();
+        double virtual = (n - 1) * (q / 100.0);
+        if (virtual >= n - 1) {
+            return values.select(n - 1);
+        }
+        if (virtual < 0) {
+            return values.select(0);
+        }
+        int below = (int) Math.floor(virtual);
+        double t = virtual - below;
+        double a = values.select(below);
+        double b = values.select(below + 1);
+        double diff = b - a;
+        return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+    }
+
+    /** {@link #median(double[], int)} by selection: the same order statistics, the same bits. */
+    static double median(DoubleList values) {
+        int n = values.size();
+        int mid = n / 2;
+        if (n % 2 == 1) {
+            return values.select(mid);
+        }
+        return (values.select(mid - 1) + values.select(mid)) / 2.0;
+    }
+
     static double percentile(double[] sorted, int n, double q) {
         double virtual = (n - 1) * (q / 100.0);
         if (virtual >= n - 1) {
