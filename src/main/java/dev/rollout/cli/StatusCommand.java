@@ -48,7 +48,7 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
         if (dir != null) {
             List<Views.RolloutView> views = new ArrayList<>();
             for (Path p : stateFiles(dir)) {
-                views.add(view(p, Optional.empty(), Optional.empty()));
+                views.add(view(p));
             }
             Views.StatusList list = new Views.StatusList(views);
             printer.print(list, () -> TextViews.statusList(views, printer.ansi()), () -> MarkdownViews.statusList(views));
@@ -63,17 +63,18 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
         } else {
             Path state = common.state(env).orElseThrow(() ->
                     RolloutException.input("status needs a SPEC, --state PATH or --dir DIR"));
-            view = view(state, Optional.empty(), Optional.empty());
+            view = view(state);
         }
         printer.print(view, () -> TextViews.status(view, printer.ansi()), () -> MarkdownViews.status(view));
         return 0;
     }
 
-    private Views.RolloutView view(Path statePath, Optional<String> digest, Optional<String> name) {
+    /** A rollout known only by its state file: no spec to compare digests with. */
+    private Views.RolloutView view(Path statePath) {
         StateStore store = new StateStore(StatePaths.of(statePath), common.lockTimeout(), env.clock(), "rollout status");
         Optional<RolloutState> state = store.read();
-        String rollout = name.orElse(statePath.getFileName().toString().replaceFirst("\\.state\\.json$", ""));
-        return Views.RolloutView.of(rollout, new Views.ModelView("", ""), state, digest, statePath.toString());
+        String rollout = statePath.getFileName().toString().replaceFirst("\\.state\\.json$", "");
+        return Views.RolloutView.of(rollout, new Views.ModelView("", ""), state, Optional.empty(), statePath.toString());
     }
 
     private static List<Path> stateFiles(Path dir) {

@@ -59,9 +59,9 @@ final class TextViews {
                     m.normalize().orElse(""), gate(m));
         }
         sb.append("\nMetrics\n").append(metrics.render("  "));
-        sb.append("\nScore: ").append(formula(ScoreFormula.valueOf(((String) p.scoring().get("normalizeBy")).toUpperCase(java.util.Locale.ROOT))))
-                .append("; promote at >= ").append(Numbers.show((Double) p.scoring().get("promote")))
-                .append(", roll back below ").append(Numbers.show((Double) p.scoring().get("rollback"))).append('\n');
+        sb.append("\nScore: ").append(formula(p.scoring().normalizeBy()))
+                .append("; promote at >= ").append(Numbers.show(p.scoring().promote()))
+                .append(", roll back below ").append(Numbers.show(p.scoring().rollback())).append('\n');
         sb.append(ansi.string("@|bold Next:|@ ")).append(p.next()).append('\n');
         return sb.toString();
     }

@@ -11,6 +11,7 @@ import dev.rollout.lifecycle.Status;
 import dev.rollout.spec.DurationText;
 import dev.rollout.spec.MetricSpec;
 import dev.rollout.spec.RolloutSpec;
+import dev.rollout.spec.ScoringSpec;
 import dev.rollout.spec.StageSpec;
 
 import java.time.Instant;
@@ -79,15 +80,14 @@ final class Views {
     }
 
     record PlanView(@JsonUnwrapped RolloutView rollout, List<PlanStage> stages, List<PlanMetric> metrics,
-                    Map<String, Object> scoring, String next) {
+                    ScoringSpec scoring, String next) {
         static PlanView of(RolloutSpec spec, RolloutView view, String next) {
             List<PlanStage> stages = new java.util.ArrayList<>();
             for (int i = 0; i < spec.stages().size(); i++) {
                 stages.add(PlanStage.of(i, spec.stages().get(i)));
             }
             return new PlanView(view, stages, spec.metrics().stream().map(PlanMetric::of).toList(),
-                    Map.of("normalizeBy", spec.scoring().normalizeBy().word(), "promote", spec.scoring().promote(),
-                            "rollback", spec.scoring().rollback()),
+                    spec.scoring(),
                     next);
         }
     }

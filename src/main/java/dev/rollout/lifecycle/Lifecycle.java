@@ -235,9 +235,7 @@ public final class Lifecycle {
                          List<String> reasons) {
         int index = s.stage().index();
         boolean last = index + 1 >= spec.stages().size();
-        Optional<Double> score = s.evaluationInStage().flatMap(e -> e.score().isPresent()
-                ? Optional.of(e.score().getAsDouble()) : Optional.empty());
-        OptionalDouble sc = score.map(OptionalDouble::of).orElse(OptionalDouble.empty());
+        OptionalDouble sc = s.evaluationInStage().map(EvaluationRecord::score).orElse(OptionalDouble.empty());
         Optional<Decision> decision = s.evaluationInStage().map(EvaluationRecord::decision);
         List<String> out = new ArrayList<>(reasons);
         RolloutState next;
