@@ -37,7 +37,10 @@ final class ConfusionMatrix implements Accumulator {
             missing++;
             return;
         }
-        counts[id(actual)][id(predicted)]++;
+        // Ids first: a new label grows the array, and counts[...] would index the old one.
+        int a = id(actual);
+        int p = id(predicted);
+        counts[a][p]++;
         samples++;
     }
 

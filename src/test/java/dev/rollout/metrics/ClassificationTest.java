@@ -63,6 +63,19 @@ class ClassificationTest {
     }
 
     @Test
+    void manyLabelsGrowTheMatrixWhereverTheyFirstAppear() throws Exception {
+        // The fifth label arrives in the actual column of a full 4x4 matrix (once an index out of bounds).
+        RolloutSpec spec = Specs.spec()
+                .classification("acc", "y", "q", ClassificationMetric.ACCURACY, Average.BINARY)
+                .classification("rm", "y", "q", ClassificationMetric.RECALL, Average.MACRO)
+                .build();
+        MetricsReport r = Exports.read(spec, exports.write("many.csv", "y,q\na,a\nb,b\nc,c\nd,d\ne,e\nf,x\ng,g\nh,h\ni,i\n"));
+        // scikit-learn: accuracy 8/9; recall per label a..i, x = 1 x8, f 0, x 0 (no support) -> macro 8/10.
+        assertEquals(0.8888888888888888, r.measurement("acc").orElseThrow().candidate().orElseThrow());
+        assertEquals(0.8, r.measurement("rm").orElseThrow().candidate().orElseThrow());
+    }
+
+    @Test
     void aRowWithAnEmptyLabelIsMissingForThatMetric() throws Exception {
         RolloutSpec spec = Specs.spec().classification("acc", "y", "q", ClassificationMetric.ACCURACY, Average.BINARY).build();
         Measurement m = Exports.read(spec, exports.write("e.csv", "y,q\n1,1\n,1\n0,\n0,1\n")).measurement("acc").orElseThrow();
