@@ -12,6 +12,16 @@ interface Accumulator {
     /** Takes the cells at {@code columns} of the current row. */
     void accept(Row row, int[] columns);
 
+    /** An empty accumulator configured like this one, for a chunk of an export read in parallel. */
+    Accumulator fresh();
+
+    /**
+     * Takes in everything {@code later} accepted, as if its rows had come after this one's;
+     * {@code later} (made by {@link #fresh()}) is not used again. Counts, label pairs and kept
+     * values merge exactly; running sums and variances to within an ulp or two.
+     */
+    void merge(Accumulator later);
+
     /** The value of {@code metric} over everything accepted; {@code variant} names it in notes. */
     MetricValue value(MetricSpec metric, String variant);
 }

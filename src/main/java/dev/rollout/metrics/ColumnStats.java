@@ -63,6 +63,37 @@ final class ColumnStats implements Accumulator {
         }
     }
 
+    @Override
+    public Accumulator fresh() {
+        return new ColumnStats(truthy, values != null);
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+        ColumnStats later = (ColumnStats) other;
+        missing += later.missing;
+        if (later.count == 0) {
+            return;
+        }
+        if (values != null) {
+            values.append(later.values);
+        }
+        sum.add(later.sum);
+        min = Math.min(min, later.min);
+        max = Math.max(max, later.max);
+        // Chan, Golub and LeVeque: the pairwise update of Welford's mean and sum of squared deviations.
+        long n = count + later.count;
+        double delta = later.mean - mean;
+        mean += delta * ((double) later.count / n);
+        m2 += later.m2 + delta * delta * ((double) count * later.count / n);
+        count = n;
+        if (later.lastSeconds > lastSeconds || later.lastSeconds == lastSeconds && later.lastNanos >= lastNanos) {
+            lastSeconds = later.lastSeconds;
+            lastNanos = later.lastNanos;
+            last = later.last;
+        }
+    }
+
     /** The per-row values as a comparison needs them: count, mean, sample variance, and the values when kept. */
     Sample sample() {
         if (count == 0) {

@@ -17,6 +17,12 @@ final class CompensatedSum {
         sum = t;
     }
 
+    /** Adds another running sum, its compensation included. */
+    void add(CompensatedSum other) {
+        add(other.sum);
+        compensation += other.compensation;
+    }
+
     double value() {
         return sum + compensation;
     }

@@ -63,6 +63,28 @@ final class ConfusionMatrix implements Accumulator {
     }
 
     @Override
+    public Accumulator fresh() {
+        return new ConfusionMatrix();
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+        ConfusionMatrix later = (ConfusionMatrix) other;
+        // The later chunk numbered its labels in its own order of appearance: match them by name.
+        int[] to = new int[later.labels.size()];
+        for (int i = 0; i < to.length; i++) {
+            to[i] = id(later.labels.get(i));
+        }
+        for (int a = 0; a < to.length; a++) {
+            for (int p = 0; p < to.length; p++) {
+                counts[to[a]][to[p]] += later.counts[a][p];
+            }
+        }
+        samples += later.samples;
+        missing += later.missing;
+    }
+
+    @Override
     public MetricValue value(MetricSpec metric, String variant) {
         Classification spec = (Classification) metric.source();
         if (samples == 0) {

@@ -1,26 +1,88 @@
 package dev.rollout.metrics;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
-/** A growable array of primitive doubles: the values exact percentiles need, without boxing. */
+/**
+ * A growable list of primitive doubles: the values exact percentiles need, without boxing.
+ * Values go into fixed blocks, so growing never copies what is stored and {@link #append}
+ * takes another list's blocks as they are (a chunk read in parallel joins the file's list
+ * without a copy). The blocks become one array of exactly {@link #size()} values the first
+ * time the values are sorted or selected from.
+ */
 final class DoubleList {
 
     /** The largest array the JVM reliably allocates. */
     private static final int MAX = Integer.MAX_VALUE - 8;
 
-    private double[] values = new double[256];
+    /** 64 Ki values, 512 KiB: large enough that block bookkeeping costs nothing per value. */
+    static final int BLOCK = 1 << 16;
+
+    /** Filled blocks, and how many values each holds (an appended list's last block may be partly filled). */
+    private final List<double[]> blocks = new ArrayList<>();
+    private final List<Integer> filled = new ArrayList<>();
+    /** The block being filled; it starts small and doubles up to {@link #BLOCK}, so short lists stay small. */
+    private double[] values = new double[16];
+    private int tail;
     private int size;
     private boolean sorted = true;
 
     void add(double v) {
-        if (size == values.length) {
-            if (size == MAX) {
-                throw new IllegalStateException("more than " + MAX + " values");
-            }
-            values = Arrays.copyOf(values, (int) Math.min(MAX, 2L * size));
+        if (tail == values.length) {
+            grow();
         }
-        values[size++] = v;
+        values[tail++] = v;
+        size++;
         sorted = false;
+    }
+
+    private void grow() {
+        if (size == MAX) {
+            throw new IllegalStateException("more than " + MAX + " values");
+        }
+        if (values.length < BLOCK) {
+            values = Arrays.copyOf(values, Math.min(BLOCK, values.length * 2));
+        } else {
+            blocks.add(values);
+            filled.add(tail);
+            values = new double[BLOCK];
+            tail = 0;
+        }
+    }
+
+    /** Moves every value of {@code later} to the end of this list; {@code later} is empty afterwards. */
+    void append(DoubleList later) {
+        if (later.size == 0) {
+            return;
+        }
+        if ((long) size + later.size > MAX) {
+            throw new IllegalStateException("more than " + MAX + " values");
+        }
+        if (tail > 0) {
+            blocks.add(values);
+            filled.add(tail);
+        }
+        blocks.addAll(later.blocks);
+        filled.addAll(later.filled);
+        if (later.tail > 0) {
+            blocks.add(later.values);
+            filled.add(later.tail);
+        }
+        values = new double[16];
+        tail = 0;
+        size += later.size;
+        sorted = false;
+        later.clear();
+    }
+
+    private void clear() {
+        blocks.clear();
+        filled.clear();
+        values = new double[16];
+        tail = 0;
+        size = 0;
+        sorted = true;
     }
 
     int size() {
@@ -30,10 +92,30 @@ final class DoubleList {
     /** Sorts in place and returns the backing array; only the first {@link #size()} entries count. */
     double[] sorted() {
         if (!sorted) {
+            contiguous();
             Arrays.sort(values, 0, size);
             sorted = true;
         }
         return values;
+    }
+
+    /** Gathers the blocks into one array of exactly the values, dropping the blocks. */
+    private void contiguous() {
+        if (blocks.isEmpty()) {
+            return;
+        }
+        double[] all = new double[size];
+        int at = 0;
+        for (int b = 0; b < blocks.size(); b++) {
+            System.arraycopy(blocks.get(b), 0, all, at, filled.get(b));
+            at += filled.get(b);
+            blocks.set(b, null); // collectable at once: a gigabyte export's values are hundreds of megabytes
+        }
+        System.arraycopy(values, 0, all, at, tail);
+        blocks.clear();
+        filled.clear();
+        values = all;
+        tail = size;
     }
 
     /**
@@ -48,6 +130,7 @@ final class DoubleList {
         if (sorted) {
             return values[k];
         }
+        contiguous();
         double[] a = values;
         int lo = 0;
         int hi = size - 1;

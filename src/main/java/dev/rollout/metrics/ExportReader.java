@@ -2,6 +2,7 @@ package dev.rollout.metrics;
 
 import dev.rollout.RolloutException;
 import dev.rollout.RolloutException.Location;
+import dev.rollout.metrics.Reading.Progress;
 import dev.rollout.spec.DataSpec;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
@@ -12,24 +13,40 @@ import org.apache.commons.csv.DuplicateHeaderMode;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.zip.ZipException;
 
 /**
- * Reads one export in one streaming pass and feeds its rows to the shared inputs: checks the
- * header, resolves every column to an index once, then per row picks the variant, checks the
- * window, counts the row and hands it to the inputs whose columns the file has.
+ * Reads one export and feeds its rows to the shared inputs: checks the header, resolves every
+ * column to an index once, then per row picks the variant, checks the window, counts the row
+ * and hands it to the inputs whose columns the file has. A large plain export is parsed in
+ * chunks on several threads (see {@link Reading}); anything else, and any chunk that meets a
+ * problem, in one streaming pass that knows every line number.
  */
 final class ExportReader {
 
@@ -38,18 +55,21 @@ final class ExportReader {
     private final MetricInputs inputs;
     private final Path path;
     private final String file;
+    private final Reading reading;
 
     /** Rows in the window per variant, over all files; this reader adds its own. */
     private final long[] variantRows;
     /** Every header name seen, over all files, to tell "no such column" from "never together". */
     private final Set<String> headerColumns;
 
-    ExportReader(DataSpec data, Window window, MetricInputs inputs, Path path, long[] variantRows, Set<String> headerColumns) {
+    ExportReader(DataSpec data, Window window, MetricInputs inputs, Path path, Reading reading, long[] variantRows,
+                 Set<String> headerColumns) {
         this.data = data;
         this.window = window;
         this.inputs = inputs;
         this.path = path;
         this.file = path.toString();
+        this.reading = reading;
         this.variantRows = variantRows;
         this.headerColumns = headerColumns;
     }
@@ -72,47 +92,246 @@ final class ExportReader {
                 .get();
     }
 
+    /** The same rules for a chunk, which starts at a record and has no header. */
+    private CSVFormat chunkFormat() {
+        return CSVFormat.RFC4180.builder()
+                .setDelimiter(data.delimiter())
+                .setIgnoreEmptyLines(true)
+                .setTrailingData(false)
+                .setLenientEof(false)
+                .get();
+    }
+
     InputFile read() {
-        long line = 1;
-        try (ExportStream in = ExportStream.open(path)) {
-            CSVParser parser = header(in);
-            Header header = Header.of(file, parser.getHeaderNames(), data.delimiter());
-            headerColumns.addAll(header.names());
-            Plan plan = new Plan(header);
-            Row row = new Row(file, header.names());
-            long[] time = new long[2];
-            long dataRows = 0;
-            long inWindow = 0;
-            Iterator<CSVRecord> records = parser.iterator();
-            while (true) {
-                // Best effort for errors inside the parser: the line after the last good record.
-                line = parser.getCurrentLineNumber() + 1;
-                in.startRecord();
-                if (!records.hasNext()) {
-                    break;
-                }
-                CSVRecord record = records.next();
-                if (record.size() == 1 && header.names().size() > 1 && record.get(0).isBlank()) {
-                    continue; // a line of only spaces: as empty as an empty line, which the parser skips
-                }
-                row.set(record, parser.getCurrentLineNumber());
-                dataRows++;
-                if (!record.isConsistent()) {
-                    // Points at the first missing field of a short row, or the first extra one of a long row.
-                    throw row.error(Math.min(record.size(), header.names().size()), "this row has " + record.size()
-                            + (record.size() == 1 ? " field" : " fields") + ", the header has " + header.names().size()
-                            + "; a missing or extra separator, or an unquoted "
-                            + (data.delimiter() == ',' ? "decimal comma" : "separator inside a value") + "?");
-                }
-                if (plan.accept(row, time)) {
-                    inWindow++;
+        reading.progress().start(file, size());
+        try {
+            if (reading.chunkBytes() > 0 && !ExportStream.gzipped(path)) {
+                Optional<InputFile> chunked = readInChunks();
+                if (chunked.isPresent()) {
+                    return chunked.get();
                 }
             }
-            return new InputFile(file, in.sha256(), dataRows, inWindow);
-        } catch (UncheckedIOException e) {
-            throw failure(e.getCause(), line);
+            return readInOnePass();
+        } finally {
+            reading.progress().end();
+        }
+    }
+
+    private long size() {
+        try {
+            return Files.size(path);
         } catch (IOException e) {
-            throw failure(e, line);
+            return -1; // the read itself will say what is wrong
+        }
+    }
+
+    private InputFile readInOnePass() {
+        long[] line = {1};
+        Progress progress = reading.progress();
+        try (ExportStream in = ExportStream.open(path, progress::at)) {
+            CSVParser parser = header(in);
+            Plan plan = plan(parser);
+            Target target = new Target(plan, inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
+            records(parser, in, plan, target, line, () -> false);
+            String sha = in.sha256();
+            return target.count(sha);
+        } catch (UncheckedIOException e) {
+            throw failure(e.getCause(), line[0]);
+        } catch (IOException e) {
+            throw failure(e, line[0]);
+        }
+    }
+
+    /** The header, checked and recorded, resolved against the spec's inputs. */
+    private Plan plan(CSVParser parser) {
+        Header header = Header.of(file, parser.getHeaderNames(), data.delimiter());
+        headerColumns.addAll(header.names());
+        return new Plan(header);
+    }
+
+    /**
+     * Feeds every record of {@code parser} to {@code target}. {@code line[0]} follows the
+     * parser, for errors the parser itself throws (best effort: the line after the last good
+     * record); {@code stop} ends the loop early when another chunk has failed.
+     */
+    private void records(CSVParser parser, ExportStream in, Plan plan, Target target, long[] line, BooleanSupplier stop) {
+        List<String> names = plan.header.names();
+        Row row = new Row(file, names);
+        long[] time = new long[2];
+        Iterator<CSVRecord> records = parser.iterator();
+        int columns = names.size();
+        while (true) {
+            line[0] = parser.getCurrentLineNumber() + 1;
+            in.startRecord();
+            if (!records.hasNext()) {
+                return;
+            }
+            CSVRecord record = records.next();
+            if (record.size() == 1 && columns > 1 && record.get(0).isBlank()) {
+                continue; // a line of only spaces: as empty as an empty line, which the parser skips
+            }
+            row.set(record, parser.getCurrentLineNumber());
+            target.dataRows++;
+            if (!record.isConsistent()) {
+                // Points at the first missing field of a short row, or the first extra one of a long row.
+                throw row.error(Math.min(record.size(), columns), "this row has " + record.size()
+                        + (record.size() == 1 ? " field" : " fields") + ", the header has " + columns
+                        + "; a missing or extra separator, or an unquoted "
+                        + (data.delimiter() == ',' ? "decimal comma" : "separator inside a value") + "?");
+            }
+            plan.accept(row, time, target);
+            if ((target.dataRows & 1023) == 0 && stop.getAsBoolean()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The parallel read: the header on this thread, the chunks on a pool, and meanwhile this
+     * thread hashes the file and looks for quotes. Empty when the file must be read in one pass
+     * instead — it has a quote, it is small, or a chunk failed (the one pass then says where).
+     */
+    private Optional<InputFile> readInChunks() {
+        Plan plan;
+        try (ExportStream in = ExportStream.open(path)) {
+            plan = plan(header(in));
+        } catch (UncheckedIOException | IOException e) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            Optional<Long> start = Chunks.dataStart(channel);
+            if (start.isEmpty() || size - start.get() < 2 * reading.chunkBytes()) {
+                return Optional.empty();
+            }
+            long[] cuts = Chunks.cuts(channel, start.get(), size, reading.chunkBytes());
+            return inChunks(channel, plan, cuts);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<InputFile> inChunks(FileChannel channel, Plan plan, long[] cuts) throws IOException {
+        int chunks = cuts.length - 1;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong parsed = new AtomicLong(cuts[0]);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(reading.threads(), chunks), r -> {
+            Thread t = new Thread(r, "rollout-chunk");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Target>> futures = new ArrayList<>(chunks);
+            for (int c = 0; c < chunks; c++) {
+                long from = cuts[c];
+                long to = cuts[c + 1];
+                futures.add(pool.submit(() -> chunk(channel, plan, from, to, parsed, stop::get)));
+            }
+            Progress progress = reading.progress();
+            Chunks.Scan scan = Chunks.scan(channel, () -> progress.at(parsed.get()), () -> {
+                stop.set(true);
+                return true;
+            });
+            if (scan.quoted()) {
+                return Optional.empty();
+            }
+            // The file's own accumulators, so a failing chunk leaves the shared ones untouched.
+            Target whole = new Target(plan, fresh());
+            for (Future<Target> future : futures) {
+                Target part = await(future, () -> progress.at(parsed.get()));
+                if (part == null) {
+                    stop.set(true);
+                    return Optional.empty();
+                }
+                whole.merge(part);
+            }
+            Target shared = new Target(plan, inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
+            shared.merge(whole);
+            progress.chunked(chunks);
+            return Optional.of(shared.count(scan.sha256()));
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+    }
+
+    /** One chunk, parsed on a pool thread into accumulators of its own. */
+    private Target chunk(FileChannel channel, Plan plan, long from, long to, AtomicLong parsed, BooleanSupplier stop)
+            throws IOException {
+        Target target = new Target(plan, fresh());
+        try (ExportStream in = ExportStream.range(channel, from, to, parsed);
+             CSVParser parser = CSVParser.builder().setReader(in.reader()).setFormat(chunkFormat()).get()) {
+            records(parser, in, plan, target, new long[1], stop);
+        }
+        return target;
+    }
+
+    /** The chunk's result, or null when it failed or was stopped; tells progress while waiting. */
+    private static Target await(Future<Target> future, Runnable tick) {
+        while (true) {
+            try {
+                return future.get(200, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                tick.run();
+            } catch (ExecutionException | CancellationException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    private Accumulator[][] fresh() {
+        List<MetricInputs.Input> all = inputs.all();
+        Accumulator[][] acc = new Accumulator[all.size()][2];
+        for (int i = 0; i < acc.length; i++) {
+            for (int v = 0; v < 2; v++) {
+                acc[i][v] = all.get(i).variants[v].fresh();
+            }
+        }
+        return acc;
+    }
+
+    /** Where one pass's rows go: the shared accumulators (one pass) or a chunk's own. */
+    private final class Target {
+        final Plan plan;
+        final Accumulator[][] acc;
+        /** Long format: the inputs some row named. */
+        final boolean[] named;
+        final long[] variantRows = new long[2];
+        long dataRows;
+        long inWindow;
+
+        Target(Plan plan, Accumulator[][] acc) {
+            this.plan = plan;
+            this.acc = acc;
+            this.named = new boolean[acc.length];
+        }
+
+        /** Takes in a later part of the file. */
+        void merge(Target later) {
+            for (int i = 0; i < acc.length; i++) {
+                for (int v = 0; v < 2; v++) {
+                    acc[i][v].merge(later.acc[i][v]);
+                }
+                named[i] |= later.named[i];
+            }
+            variantRows[0] += later.variantRows[0];
+            variantRows[1] += later.variantRows[1];
+            dataRows += later.dataRows;
+            inWindow += later.inWindow;
+        }
+
+        /** Adds this file's counts to the totals over all files. */
+        InputFile count(String sha256) {
+            List<MetricInputs.Input> all = inputs.all();
+            for (int i = 0; i < named.length; i++) {
+                all.get(i).found |= named[i];
+            }
+            ExportReader.this.variantRows[0] += variantRows[0];
+            ExportReader.this.variantRows[1] += variantRows[1];
+            return new InputFile(file, sha256, dataRows, inWindow);
         }
     }
 
@@ -182,58 +401,76 @@ final class ExportReader {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** The columns of this file resolved to indices, and what each row goes through. */
+    /**
+     * The columns of this file resolved to indices, and what each row goes through. Fixed once
+     * the header is read, so the chunks of one file share it.
+     */
     private final class Plan {
+        private final Header header;
         private final int timestamp;
         private final int variant;
         private final String baselineValue;
         private final String candidateValue;
-        /** Wide: the inputs this file feeds, and their column indices. */
-        private final List<MetricInputs.Input> active = new ArrayList<>();
-        private final List<int[]> activeColumns = new ArrayList<>();
+        /** Wide: the inputs this file feeds (indices into the shared inputs), and their column indices. */
+        private final int[] active;
+        private final int[][] activeColumns;
         /** Long: the metric column, the value column, and the inputs per metric name. */
         private final int metricColumn;
         private final int[] valueColumn;
-        private final Map<String, List<MetricInputs.Input>> byName;
+        private final Map<String, int[]> byName;
 
         Plan(Header header) {
+            this.header = header;
             timestamp = data.timestamp().map(c -> header.require(c, "data.timestamp")).orElse(-1);
             variant = data.variant().map(v -> header.require(v.column(), "data.variant.column")).orElse(-1);
             baselineValue = data.variant().map(DataSpec.VariantSpec::baseline).orElse(null);
             candidateValue = data.variant().map(DataSpec.VariantSpec::candidate).orElse(null);
+            List<MetricInputs.Input> all = inputs.all();
             if (data.format() == DataSpec.Format.LONG) {
                 metricColumn = header.require(data.metricColumn(), "data.long.metric");
                 valueColumn = new int[] {header.require(data.valueColumn(), "data.long.value")};
-                byName = inputs.byColumnName();
+                Map<String, List<Integer>> names = new HashMap<>();
+                for (int i = 0; i < all.size(); i++) {
+                    names.computeIfAbsent(all.get(i).columns.get(0), c -> new ArrayList<>()).add(i);
+                }
+                byName = new HashMap<>();
+                names.forEach((name, ids) -> byName.put(name, ids.stream().mapToInt(Integer::intValue).toArray()));
+                active = new int[0];
+                activeColumns = new int[0][];
                 return;
             }
             metricColumn = -1;
             valueColumn = null;
             byName = Map.of();
-            for (MetricInputs.Input input : inputs.all()) {
+            List<Integer> found = new ArrayList<>();
+            List<int[]> foundColumns = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                MetricInputs.Input input = all.get(i);
                 int[] columns = new int[input.columns.size()];
-                boolean all = true;
+                boolean every = true;
                 for (int c = 0; c < columns.length; c++) {
                     columns[c] = header.find(input.columns.get(c));
-                    all &= columns[c] >= 0;
+                    every &= columns[c] >= 0;
                 }
-                if (all) {
+                if (every) {
                     input.found = true;
-                    active.add(input);
-                    activeColumns.add(columns);
+                    found.add(i);
+                    foundColumns.add(columns);
                 }
             }
+            active = found.stream().mapToInt(Integer::intValue).toArray();
+            activeColumns = foundColumns.toArray(int[][]::new);
         }
 
-        /** Feeds one row to its inputs; true when it is in the window and belongs to a variant. */
-        boolean accept(Row row, long[] time) {
-            List<MetricInputs.Input> named = null;
+        /** Feeds one row to its inputs in {@code target}. */
+        void accept(Row row, long[] time, Target target) {
+            int[] named = null;
             if (metricColumn >= 0) {
                 // Before the variant and window checks: a metric name in any row shows the spec's name is right.
                 named = byName.get(row.text(metricColumn));
                 if (named != null) {
-                    for (MetricInputs.Input input : named) {
-                        input.found = true;
+                    for (int i : named) {
+                        target.named[i] = true;
                     }
                 }
             }
@@ -245,7 +482,7 @@ final class ExportReader {
                 } else if (cell.equals(baselineValue)) {
                     v = MetricInputs.BASELINE;
                 } else {
-                    return false; // another model version: not part of this comparison
+                    return; // another model version: not part of this comparison
                 }
             }
             if (timestamp >= 0) {
@@ -255,23 +492,24 @@ final class ExportReader {
                             + "; use ISO-8601 with an offset (2026-03-01T12:00:00Z) or epoch seconds or milliseconds");
                 }
                 if (!inWindow(time[0], (int) time[1])) {
-                    return false;
+                    return;
                 }
                 row.time(time[0], (int) time[1]);
             }
-            variantRows[v]++;
+            target.variantRows[v]++;
+            target.inWindow++;
+            Accumulator[][] acc = target.acc;
             if (metricColumn >= 0) {
                 if (named != null) {
-                    for (MetricInputs.Input input : named) {
-                        input.variants[v].accept(row, valueColumn);
+                    for (int i : named) {
+                        acc[i][v].accept(row, valueColumn);
                     }
                 }
-                return true;
+                return;
             }
-            for (int i = 0; i < active.size(); i++) {
-                active.get(i).variants[v].accept(row, activeColumns.get(i));
+            for (int a = 0; a < active.length; a++) {
+                acc[active[a]][v].accept(row, activeColumns[a]);
             }
-            return true;
         }
 
         private boolean inWindow(long seconds, int nanos) {

@@ -3,12 +3,15 @@ package dev.rollout.metrics;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +21,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -46,6 +51,11 @@ final class ExportStream implements Closeable {
     }
 
     static ExportStream open(Path path) throws IOException {
+        return open(path, n -> { });
+    }
+
+    /** Opens {@code path}, telling {@code bytesRead} the running count of bytes read from the file. */
+    static ExportStream open(Path path, LongConsumer bytesRead) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -54,17 +64,30 @@ final class ExportStream implements Closeable {
         }
         InputStream raw = Files.newInputStream(path);
         try {
-            DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, BUFFER), sha);
+            DigestInputStream digest = new DigestInputStream(new BufferedInputStream(new Counting(raw, bytesRead), BUFFER), sha);
             InputStream bytes = gzipped(path) ? new GZIPInputStream(digest, BUFFER) : digest;
-            BufferedReader text = new BufferedReader(new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
+            BufferedReader text = decoded(bytes);
             skipByteOrderMark(text);
             return new ExportStream(digest, sha, new RecordLimit(text));
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /**
+     * Bytes {@code [start, end)} of a plain export, decoded like a whole file, for one chunk read
+     * in parallel; {@code parsed} counts the bytes handed on. {@code start} is a line's first byte,
+     * so never inside a UTF-8 sequence or a byte order mark. Not hashed: the caller hashes the file.
+     */
+    static ExportStream range(FileChannel channel, long start, long end, AtomicLong parsed) {
+        return new ExportStream(null, null, new RecordLimit(decoded(new Range(channel, start, end, parsed))));
+    }
+
+    private static BufferedReader decoded(InputStream bytes) {
+        return new BufferedReader(new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
     }
 
     /** The decompressed bytes of {@code path}, for a second look after an error. */
@@ -100,6 +123,9 @@ final class ExportStream implements Closeable {
 
     /** The SHA-256 of every byte of the file, including what the parser never needed (a gzip trailer). */
     String sha256() throws IOException {
+        if (digest == null) {
+            throw new IllegalStateException("a chunk of an export is not hashed");
+        }
         digest.transferTo(OutputStream.nullOutputStream());
         return HexFormat.of().formatHex(sha.digest());
     }
@@ -107,6 +133,72 @@ final class ExportStream implements Closeable {
     @Override
     public void close() throws IOException {
         reader.close();
+    }
+
+    /** Counts the bytes read from the file as stored. */
+    private static final class Counting extends FilterInputStream {
+        private final LongConsumer bytesRead;
+        private long count;
+
+        Counting(InputStream in, LongConsumer bytesRead) {
+            super(in);
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytesRead.accept(++count);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                bytesRead.accept(count += n);
+            }
+            return n;
+        }
+    }
+
+    /** A byte range of a file, read with positional reads, so many threads share one channel. */
+    private static final class Range extends InputStream {
+        private final FileChannel channel;
+        private final AtomicLong parsed;
+        private final long end;
+        private long position;
+
+        Range(FileChannel channel, long start, long end, AtomicLong parsed) {
+            this.channel = channel;
+            this.position = start;
+            this.end = end;
+            this.parsed = parsed;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (position >= end) {
+                return -1;
+            }
+            int want = (int) Math.min(length, end - position);
+            int n = channel.read(ByteBuffer.wrap(buffer, offset, want), position);
+            if (n < 0) {
+                // The file shrank while it was read: the chunk fails, and the one-pass reread sees one consistent file.
+                throw new IOException("the file ended at byte " + position + ", before the chunk's end at " + end);
+            }
+            position += n;
+            parsed.addAndGet(n);
+            return n;
+        }
     }
 
     /** Thrown when one record is longer than {@link #MAX_RECORD_CHARS}. */

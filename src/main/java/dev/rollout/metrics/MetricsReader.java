@@ -32,6 +32,11 @@ public final class MetricsReader {
      * (ignored when the spec names no timestamp column).
      */
     public static MetricsReport read(RolloutSpec spec, List<Path> files, Window window) {
+        return read(spec, files, window, Reading.defaults());
+    }
+
+    /** As {@link #read(RolloutSpec, List, Window)}, on the threads and with the progress {@code reading} gives. */
+    public static MetricsReport read(RolloutSpec spec, List<Path> files, Window window, Reading reading) {
         DataSpec data = spec.data();
         MetricInputs inputs = MetricInputs.of(spec);
         if (files.isEmpty()) {
@@ -42,7 +47,7 @@ public final class MetricsReader {
         List<InputFile> read = new ArrayList<>();
         long dataRows = 0;
         for (Path file : files) {
-            InputFile f = new ExportReader(data, window, inputs, file, rows, headerColumns).read();
+            InputFile f = new ExportReader(data, window, inputs, file, reading, rows, headerColumns).read();
             dataRows += f.rows();
             read.add(f);
         }

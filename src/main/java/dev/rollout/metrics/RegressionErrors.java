@@ -35,6 +35,21 @@ final class RegressionErrors implements Accumulator {
     }
 
     @Override
+    public Accumulator fresh() {
+        return new RegressionErrors();
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+        RegressionErrors later = (RegressionErrors) other;
+        n += later.n;
+        missing += later.missing;
+        absolute.add(later.absolute);
+        squared.add(later.squared);
+        relative.add(later.relative);
+    }
+
+    @Override
     public MetricValue value(MetricSpec metric, String variant) {
         if (n == 0) {
             return MetricValue.none(0, missing, "no " + variant + " value pairs in the window" + MetricValue.missingSuffix(missing));

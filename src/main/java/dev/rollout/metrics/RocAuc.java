@@ -33,6 +33,19 @@ final class RocAuc implements Accumulator {
     }
 
     @Override
+    public Accumulator fresh() {
+        return new RocAuc(positive);
+    }
+
+    @Override
+    public void merge(Accumulator other) {
+        RocAuc later = (RocAuc) other;
+        positives.append(later.positives);
+        negatives.append(later.negatives);
+        missing += later.missing;
+    }
+
+    @Override
     public MetricValue value(MetricSpec metric, String variant) {
         int p = positives.size();
         int n = negatives.size();

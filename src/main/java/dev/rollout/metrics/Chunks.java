@@ -1,0 +1,161 @@
+package dev.rollout.metrics;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Where a plain export can be cut into chunks that parse on their own, and the one look at
+ * every byte that makes the cuts safe. Without a quote character anywhere in the file every
+ * line feed ends a record, so a chunk that starts right after one starts a record; with a
+ * quote, a line feed may sit inside a quoted field, and the file is read in one pass instead.
+ */
+final class Chunks {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+
+    /** How far to look for the end of the header line; a longer header is read in one pass. */
+    private static final int HEADER_LIMIT = 1 << 20;
+
+    private Chunks() {
+    }
+
+    /**
+     * The byte at which the data rows begin — right after the header line's line feed — or empty
+     * when the header holds a quote, ends in a lone carriage return, or is longer than a mebibyte.
+     */
+    static Optional<Long> dataStart(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(ExportStream.BUFFER);
+        long position = 0;
+        boolean afterCr = false;
+        while (position < HEADER_LIMIT) {
+            buffer.clear();
+            int n = channel.read(buffer, position);
+            if (n < 0) {
+                return Optional.empty(); // a header and no line feed at all: nothing to split
+            }
+            byte[] b = buffer.array();
+            for (int i = 0; i < n; i++) {
+                if (afterCr && b[i] != '\n') {
+                    return Optional.empty(); // old Mac line ends: cutting at line feeds would find none
+                }
+                if (b[i] == '\n') {
+                    return Optional.of(position + i + 1);
+                }
+                if (b[i] == '"') {
+                    return Optional.empty();
+                }
+                afterCr = b[i] == '\r';
+            }
+            position += n;
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Cut points from {@code start} to {@code size}: {@code start}; then, {@code chunk} bytes
+     * past the last cut, the byte after the next line feed; ...; and {@code size}. Depends only
+     * on the file and {@code chunk}; a line longer than a chunk just makes its chunk longer.
+     */
+    static long[] cuts(FileChannel channel, long start, long size, long chunk) throws IOException {
+        List<Long> cuts = new ArrayList<>();
+        cuts.add(start);
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        long last = start;
+        while (size - last > chunk) {
+            long cut = size;
+            search:
+            for (long p = last + chunk - 1; p < size; ) {
+                buffer.clear();
+                int n = channel.read(buffer, p);
+                if (n <= 0) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buffer.get(i) == '\n') {
+                        cut = p + i + 1;
+                        break search;
+                    }
+                }
+                p += n;
+            }
+            if (cut >= size) {
+                break;
+            }
+            cuts.add(cut);
+            last = cut;
+        }
+        cuts.add(size);
+        return cuts.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Hashes the file and looks for a quote; the result of one read of every byte. */
+    record Scan(String sha256, boolean quoted) {
+    }
+
+    /**
+     * SHA-256 of the whole file, and whether any byte is a quote character. Stops early (with
+     * {@code quoted}) at the first quote once {@code onQuote} says so, since the chunks are then
+     * wasted; tells {@code progress} between buffers.
+     */
+    static Scan scan(FileChannel channel, Runnable tick, BooleanSupplier onQuote) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        byte[] b = new byte[1 << 20];
+        ByteBuffer buffer = ByteBuffer.wrap(b);
+        long position = 0;
+        boolean quoted = false;
+        while (true) {
+            buffer.clear();
+            int n = channel.read(buffer, position);
+            if (n < 0) {
+                break;
+            }
+            position += n;
+            sha.update(b, 0, n);
+            if (!quoted && hasQuote(b, n)) {
+                quoted = true;
+                if (onQuote.getAsBoolean()) {
+                    return new Scan(null, true);
+                }
+            }
+            tick.run();
+        }
+        return new Scan(HexFormat.of().formatHex(sha.digest()), quoted);
+    }
+
+    /** Whether {@code b[0, n)} holds a '"', eight bytes at a time. */
+    static boolean hasQuote(byte[] b, int n) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ QUOTES;
+            // A zero byte in x is a quote in b: the classic "has zero byte" test, exact (no false positives).
+            if (((x - ONES) & ~x & HIGHS) != 0) {
+                return true;
+            }
+        }
+        for (; i < n; i++) {
+            if (b[i] == '"') {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,343 @@
+package dev.rollout.metrics;
+
+import dev.rollout.RolloutException;
+import dev.rollout.spec.MetricSource.Average;
+import dev.rollout.spec.MetricSource.ClassificationMetric;
+import dev.rollout.spec.MetricSource.RegressionMetric;
+import dev.rollout.spec.RolloutSpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The parallel read and the one-pass read agree: on seeded random exports of every shape the
+ * reader accepts, the chunked read gives the same rows, hashes, counts, order statistics,
+ * label metrics and AUC bit for bit, and the same running sums to within an ulp or two; the
+ * number of threads never changes a bit; and every file the chunks cannot take (quotes, gzip,
+ * an error anywhere) falls back to one pass with exactly its result or its error message.
+ */
+class ChunkedReadTest {
+
+    /** Metrics whose value is a running sum: merged chunks may round differently in the last bits. */
+    private static final Set<String> SUMS = Set.of("mean", "sum", "stddev", "mae", "rmse", "mape");
+
+    static final RolloutSpec WIDE = Specs.logs()
+            .column("mean", "latency", "mean")
+            .column("sum", "latency", "sum")
+            .column("min", "latency", "min")
+            .column("max", "latency", "max")
+            .column("median", "latency", "median")
+            .column("p95", "latency", "p95")
+            .column("p99.9", "latency", "p99.9")
+            .column("count", "latency", "count")
+            .column("stddev", "latency", "stddev")
+            .column("last", "latency", "last")
+            .column("rate", "failed", "rate")
+            .classification("accuracy", "y_true", "y_pred", ClassificationMetric.ACCURACY, Average.BINARY)
+            .classification("f1", "y_true", "y_pred", ClassificationMetric.F1, Average.MACRO)
+            .classification("recall", "y_true", "y_pred", ClassificationMetric.RECALL, Average.WEIGHTED)
+            .classification("precision", "y_true", "y_pred", ClassificationMetric.PRECISION, Average.MICRO)
+            .auc("auc", "y_true", "score", "1")
+            .regression("mae", "actual", "predicted", RegressionMetric.MAE)
+            .regression("rmse", "actual", "predicted", RegressionMetric.RMSE)
+            .regression("mape", "actual", "predicted", RegressionMetric.MAPE)
+            .build();
+
+    static final RolloutSpec LONG = Specs.logs().longFormat("metric", "value")
+            .column("mean", "latency", "mean")
+            .column("p95", "latency", "p95")
+            .column("last", "latency", "last")
+            .column("rate", "failed", "rate")
+            .column("count", "rare", "count")
+            .build();
+
+    static final String[] LABELS = {"0", "1", "2", "cat", "ünï", "1"};
+
+    @TempDir
+    Path tmp;
+    Exports exports;
+
+    @BeforeEach
+    void setUp() {
+        exports = new Exports(tmp);
+    }
+
+    /** Records how each file was read. */
+    static final class Chunked implements Reading.Progress {
+        final List<Integer> chunks = new ArrayList<>();
+        long last;
+
+        @Override
+        public void start(String file, long bytes) {
+        }
+
+        @Override
+        public void at(long bytesRead) {
+            assertTrue(bytesRead >= last || bytesRead < 1024, "progress goes forward");
+            last = bytesRead;
+        }
+
+        @Override
+        public void chunked(int count) {
+            chunks.add(count);
+        }
+
+        @Override
+        public void end() {
+            last = 0;
+        }
+    }
+
+    static MetricsReport onePass(RolloutSpec spec, Window window, Path... files) {
+        return MetricsReader.read(spec, List.of(files), window, new Reading(1, 0, Reading.Progress.NONE));
+    }
+
+    static MetricsReport chunked(RolloutSpec spec, Window window, int threads, long chunk, Chunked seen, Path... files) {
+        return MetricsReader.read(spec, List.of(files), window, new Reading(threads, chunk, seen));
+    }
+
+    @Test
+    void randomWideExportsReadTheSameInChunksAsInOnePass() throws Exception {
+        for (int seed = 1; seed <= 40; seed++) {
+            Random random = new Random(seed);
+            Path a = exports.write("wide-" + seed + "-a.csv", wide(random, 200 + random.nextInt(1500)));
+            Path b = exports.write("wide-" + seed + "-b.csv", wide(random, 50 + random.nextInt(400)));
+            Window window = seed % 3 == 0 ? new Window(Optional.of(Instant.parse("2026-03-01T00:05:00Z")),
+                    Optional.of(Instant.parse("2026-03-01T00:40:00Z"))) : Window.ALL;
+            long chunk = 64 + random.nextInt(2000);
+            agree("seed " + seed, WIDE, window, chunk, a, b);
+        }
+    }
+
+    @Test
+    void randomLongExportsReadTheSameInChunksAsInOnePass() throws Exception {
+        for (int seed = 1; seed <= 20; seed++) {
+            Random random = new Random(1000 + seed);
+            Path a = exports.write("long-" + seed + ".csv", longExport(random, 300 + random.nextInt(2000)));
+            agree("seed " + seed, LONG, Window.ALL, 64 + random.nextInt(1000), a);
+        }
+    }
+
+    private void agree(String what, RolloutSpec spec, Window window, long chunk, Path... files) {
+        MetricsReport one = onePass(spec, window, files);
+        Chunked seen1 = new Chunked();
+        MetricsReport serial = chunked(spec, window, 1, chunk, seen1, files);
+        Chunked seen4 = new Chunked();
+        MetricsReport parallel = chunked(spec, window, 4, chunk, seen4, files);
+        assertFalse(seen4.chunks.isEmpty(), what + ": no file was read in chunks");
+        assertTrue(seen4.chunks.stream().allMatch(c -> c > 1), what + ": " + seen4.chunks);
+        assertEquals(seen1.chunks, seen4.chunks, what + ": the cuts depend on the thread count");
+        assertEquals(serial, parallel, what + ": one thread and four threads differ");
+
+        assertEquals(one.files(), parallel.files(), what + ": files");
+        assertEquals(one.baselineRows(), parallel.baselineRows(), what);
+        assertEquals(one.candidateRows(), parallel.candidateRows(), what);
+        for (int i = 0; i < one.measurements().size(); i++) {
+            Measurement o = one.measurements().get(i);
+            Measurement p = parallel.measurements().get(i);
+            String m = what + ", " + o.metric();
+            assertEquals(o.notes(), p.notes(), m);
+            assertEquals(o.baselineSamples(), p.baselineSamples(), m);
+            assertEquals(o.candidateSamples(), p.candidateSamples(), m);
+            assertEquals(o.baselineMissing(), p.baselineMissing(), m);
+            assertEquals(o.candidateMissing(), p.candidateMissing(), m);
+            same(m + " baseline", o.baseline(), p.baseline(), SUMS.contains(o.metric()));
+            same(m + " candidate", o.candidate(), p.candidate(), SUMS.contains(o.metric()));
+        }
+    }
+
+    private static void same(String what, OptionalDouble one, OptionalDouble chunks, boolean sum) {
+        assertEquals(one.isPresent(), chunks.isPresent(), what);
+        if (one.isEmpty()) {
+            return;
+        }
+        double a = one.getAsDouble();
+        double b = chunks.getAsDouble();
+        if (sum) {
+            assertEquals(a, b, Math.max(Math.abs(a), 1e-300) * 1e-13, what);
+        } else {
+            assertEquals(Double.doubleToLongBits(a), Double.doubleToLongBits(b), what + ": " + a + " vs " + b);
+        }
+    }
+
+    @Test
+    void aQuoteAnywhereMeansOnePassWithTheSameResult() throws Exception {
+        Random random = new Random(7);
+        String text = wide(random, 1500);
+        // A quoted line break late in the file: a cut at that line feed would split the record.
+        int at = text.lastIndexOf("\n", text.length() - 200);
+        String quoted = text.substring(0, at + 1) + "2026-03-01T00:59:59Z,b,\"1\n2\",1,1,1,0.5,3,3\n" + text.substring(at + 1);
+        Path p = exports.write("quoted.csv", quoted.replace(",b,\"1\n2\",", ",b,\"12\","));
+        Path withBreak = exports.write("quoted-break.csv", quoted.replace(",b,\"1\n2\",1,", ",b,12,\"x\ny\","));
+        Chunked seen = new Chunked();
+        assertEquals(onePass(WIDE, Window.ALL, p), chunked(WIDE, Window.ALL, 4, 128, seen, p));
+        assertTrue(seen.chunks.isEmpty(), "read in chunks despite a quote");
+        RolloutException e = assertThrows(RolloutException.class, () -> chunked(WIDE, Window.ALL, 4, 128, new Chunked(), withBreak));
+        RolloutException f = assertThrows(RolloutException.class, () -> onePass(WIDE, Window.ALL, withBreak));
+        assertEquals(f.describe(), e.describe());
+        assertTrue(e.describe().contains("'x\\ny' is not 1/0"), e.describe());
+    }
+
+    @Test
+    void anErrorInALateChunkIsReportedExactlyAsOnePassReportsIt() throws Exception {
+        Random random = new Random(11);
+        String text = wide(random, 2000);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        int bad = lines.size() - 40;
+        String[] cells = lines.get(bad).split(",", -1);
+        cells[2] = "12,5";
+        lines.set(bad, String.join(",", cells));
+        Path ragged = exports.write("ragged.csv", String.join("\n", lines));
+        cells[2] = "fast";
+        lines.set(bad, String.join(",", java.util.Arrays.copyOf(cells, 9)));
+        Path word = exports.write("word.csv", String.join("\n", lines));
+        byte[] latin1 = text.getBytes(StandardCharsets.UTF_8);
+        int late = text.lastIndexOf(",b,", text.length() - 300) + 1;
+        latin1[late] = (byte) 0xE9;
+        Path encoding = exports.write("latin1.csv", latin1);
+        for (Path p : List.of(ragged, word, encoding)) {
+            RolloutException one = assertThrows(RolloutException.class, () -> onePass(WIDE, Window.ALL, p));
+            Chunked seen = new Chunked();
+            RolloutException chunks = assertThrows(RolloutException.class, () -> chunked(WIDE, Window.ALL, 3, 256, seen, p));
+            assertEquals(one.describe(), chunks.describe(), p.toString());
+            assertTrue(one.describe().contains("line "), one.describe());
+        }
+    }
+
+    @Test
+    void gzipAndSmallFilesAreReadInOnePass() throws Exception {
+        Random random = new Random(3);
+        String text = wide(random, 800);
+        Path gz = exports.write("log.csv.gz", text);
+        Path small = exports.write("small.csv", wide(new Random(4), 3));
+        Chunked seen = new Chunked();
+        assertTrue(Files.size(gz) > 2 * 1024 && Files.size(small) < 2 * 1024);
+        assertEquals(onePass(WIDE, Window.ALL, gz, small), chunked(WIDE, Window.ALL, 4, 1024, seen, gz, small));
+        assertTrue(seen.chunks.isEmpty(), seen.chunks.toString());
+    }
+
+    @Test
+    void cutsFallRightAfterLineFeedsAndDependOnlyOnTheFile() throws Exception {
+        Path p = exports.write("cuts.csv", "h\n" + "x".repeat(10) + "\n" + "y".repeat(300) + "\nz\nw\n" + "v".repeat(50) + "\n");
+        try (var channel = java.nio.channels.FileChannel.open(p)) {
+            long start = Chunks.dataStart(channel).orElseThrow();
+            assertEquals(2, start);
+            long[] cuts = Chunks.cuts(channel, start, channel.size(), 8);
+            byte[] bytes = Files.readAllBytes(p);
+            assertEquals(start, cuts[0]);
+            assertEquals(bytes.length, cuts[cuts.length - 1]);
+            for (int i = 1; i < cuts.length - 1; i++) {
+                assertEquals('\n', bytes[(int) cuts[i] - 1], "cut " + i);
+                assertTrue(cuts[i] - cuts[i - 1] >= 8, "a chunk is at least the chunk size");
+            }
+            assertEquals(List.of(2L, 13L, 314L, 369L), java.util.Arrays.stream(cuts).boxed().toList());
+        }
+        Path cr = exports.write("cr.csv", "a,b\r1,2\r");
+        Path quotedHeader = exports.write("qh.csv", "\"a\",b\n1,2\n");
+        try (var c1 = java.nio.channels.FileChannel.open(cr); var c2 = java.nio.channels.FileChannel.open(quotedHeader)) {
+            assertTrue(Chunks.dataStart(c1).isEmpty(), "carriage returns alone end no line for a cut");
+            assertTrue(Chunks.dataStart(c2).isEmpty(), "a quoted header");
+        }
+    }
+
+    @Test
+    void theQuoteScanFindsAQuoteAtEveryPosition() {
+        for (int n = 0; n < 40; n++) {
+            byte[] b = new byte[n];
+            java.util.Arrays.fill(b, (byte) 'a');
+            assertFalse(Chunks.hasQuote(b, n));
+            for (int i = 0; i < n; i++) {
+                b[i] = '"';
+                assertTrue(Chunks.hasQuote(b, n), n + " " + i);
+                assertFalse(Chunks.hasQuote(b, i), "only the first n bytes count");
+                b[i] = (byte) (i % 2 == 0 ? 0x21 : 0xA2); // neighbours of '"' in value, and a high byte
+                assertFalse(Chunks.hasQuote(b, n));
+                b[i] = 'a';
+            }
+        }
+    }
+
+    // --- generators ---
+
+    /** A wide export: every shape the reader accepts unquoted, in random mixtures. */
+    static String wide(Random r, int rows) {
+        String nl = r.nextBoolean() ? "\n" : "\r\n";
+        StringBuilder sb = new StringBuilder();
+        if (r.nextInt(4) == 0) {
+            sb.append('\uFEFF');
+        }
+        sb.append("ts,v,latency,failed,y_true,y_pred,score,actual,predicted").append(nl);
+        long t = Instant.parse("2026-03-01T00:00:00Z").getEpochSecond();
+        for (int i = 0; i < rows; i++) {
+            int blank = r.nextInt(60);
+            if (blank == 0) {
+                sb.append(nl);
+            } else if (blank == 1) {
+                sb.append("   ").append(nl);
+            }
+            t += r.nextInt(4) - (r.nextInt(10) == 0 ? 5 : 0); // ties and some rows out of order
+            String ts = switch (r.nextInt(3)) {
+                case 0 -> Instant.ofEpochSecond(t).toString();
+                case 1 -> Long.toString(t);
+                default -> Instant.ofEpochSecond(t, r.nextInt(1000) * 1_000_000L).toString();
+            };
+            String v = r.nextInt(10) == 0 ? "c" : r.nextBoolean() ? "a" : "b";
+            String latency = switch (r.nextInt(12)) {
+                case 0 -> "";
+                case 1 -> "NaN";
+                case 2 -> " " + r.nextInt(500) + " ";
+                case 3 -> String.format(Locale.ROOT, "%.3e", r.nextDouble() * 800);
+                case 4 -> "-0.0";
+                default -> String.format(Locale.ROOT, "%.2f", 20 + r.nextGaussian() * 40 + r.nextInt(3) * 100);
+            };
+            String failed = new String[] {"0", "1", "true", "false", "yes", "no", "", "0", "0"}[r.nextInt(9)];
+            String truth = LABELS[r.nextInt(LABELS.length)];
+            String predicted = r.nextInt(3) == 0 ? LABELS[r.nextInt(LABELS.length)] : truth;
+            if (r.nextInt(40) == 0) {
+                predicted = "";
+            }
+            String score = r.nextInt(30) == 0 ? "" : Double.toString(Math.round(r.nextDouble() * 50) / 50.0);
+            double actual = r.nextInt(20) == 0 ? 0 : 1 + r.nextDouble() * 100;
+            String act = Double.toString(actual);
+            String pred = r.nextInt(25) == 0 ? "nan" : Double.toString(actual + r.nextGaussian() * 3);
+            sb.append(String.join(",", ts, v, latency, failed, truth, predicted, score, act, pred));
+            if (i < rows - 1 || r.nextBoolean()) {
+                sb.append(nl);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A long export: ts, v, metric, value, with names the spec reads and names it does not. */
+    static String longExport(Random r, int rows) {
+        StringBuilder sb = new StringBuilder("ts,v,metric,value\n");
+        long t = Instant.parse("2026-03-01T00:00:00Z").getEpochSecond();
+        String[] names = {"latency", "latency", "failed", "other", "rare"};
+        for (int i = 0; i < rows; i++) {
+            t += r.nextInt(3);
+            String name = names[r.nextInt(i > rows / 2 ? 5 : 4)]; // 'rare' appears only in the second half
+            String value = name.equals("failed") ? (r.nextBoolean() ? "1" : "0")
+                    : r.nextInt(15) == 0 ? "" : String.format(Locale.ROOT, "%.3f", r.nextDouble() * 100);
+            sb.append(Instant.ofEpochSecond(t)).append(',').append(r.nextInt(8) == 0 ? "c" : r.nextBoolean() ? "a" : "b")
+                    .append(',').append(name).append(',').append(value).append('\n');
+        }
+        return sb.toString();
+    }
+}
