@@ -66,7 +66,7 @@ final class AdvanceCommand extends SpecCommand {
         if (!metrics.isEmpty()) {
             if (state.isPresent() && state.get().status() == Status.PROGRESSING && !restart) {
                 evaluation = Optional.of(EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since),
-                        Optional.ofNullable(until), env.now()));
+                        Optional.ofNullable(until), env));
             } else {
                 warnings.add("--metrics not evaluated: the rollout is not in a stage yet, so there is nothing to judge");
             }

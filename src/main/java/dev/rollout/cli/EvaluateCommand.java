@@ -38,7 +38,7 @@ final class EvaluateCommand extends SpecCommand {
         Printer printer = printer();
         Workspace ws = workspace("rollout evaluate");
         Optional<RolloutState> state = ws.store().read();
-        Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env.now());
+        Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env);
         // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.
         boolean record = !dryRun && state.filter(s -> s.status() == dev.rollout.lifecycle.Status.PROGRESSING).isPresent();
         Outcome outcome = Transition.apply(ws, env, !record, Optional.empty(), Optional.empty(), l -> l.recordEvaluation(evaluation));

@@ -31,14 +31,15 @@ final class EvaluationRun {
     }
 
     static Evaluation run(Workspace ws, Optional<RolloutState> state, List<Path> files, Optional<String> since,
-                          Optional<String> until, Instant now) {
+                          Optional<String> until, Env env) {
+        Instant now = env.now();
         StageSpec stage = Lifecycle.stageToJudge(ws.spec(), state);
         Optional<Instant> from = since.map(s -> instant("--since", s, now))
                 .or(() -> state.filter(s -> s.status() == Status.PROGRESSING).map(s -> s.stage().enteredAt()));
         Optional<Instant> to = until.map(s -> instant("--until", s, now))
                 .or(() -> state.isPresent() ? Optional.of(now) : Optional.empty());
         Window window = new Window(from, to);
-        MetricsReport report = MetricsReader.read(ws.spec(), files, window);
+        MetricsReport report = MetricsReader.read(ws.spec(), files, window, env.reading());
         boolean timed = ws.spec().data().timestamp().isPresent();
         Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
                 : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());

@@ -56,7 +56,7 @@ final class CliRunner {
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Env env = new Env(vars, Env.clockFrom(vars), new PrintWriter(out), new PrintWriter(err), false);
+        Env env = new Env(vars, Env.clockFrom(vars), new PrintWriter(out), new PrintWriter(err), false, false);
         int exit = Cli.run(env, args);
         return new Result(exit, out.toString(), err.toString());
     }
