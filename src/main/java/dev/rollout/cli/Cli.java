@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Builds the command line and maps every failure to an exit code and one message, in one
@@ -22,12 +23,39 @@ public final class Cli {
 
     /** Runs the CLI with {@code env}; returns the exit code. Used by {@link Main} and by tests. */
     public static int run(Env env, String... args) {
-        CommandLine cl = build(env);
+        CommandLine cl = build(env, only(args));
         return cl.execute(args);
     }
 
+    /** The whole command line, every subcommand in it (help, completion scripts). */
     public static CommandLine build(Env env) {
-        CommandLine cl = new CommandLine(new RolloutCommand(), new EnvFactory(env));
+        return build(env, null);
+    }
+
+    /**
+     * The subcommand {@code args} run, when the first argument names one that needs no
+     * sibling: {@code completion} describes them all, and anything else (an option, a typo
+     * that deserves suggestions, {@code --help}) gets the whole command line.
+     */
+    static String only(String[] args) {
+        if (args.length == 0 || args[0].equals("completion") || !RolloutCommand.SUBCOMMANDS.containsKey(args[0])) {
+            return null;
+        }
+        return args[0];
+    }
+
+    static CommandLine build(Env env, String only) {
+        EnvFactory factory = new EnvFactory(env);
+        CommandLine cl = new CommandLine(new RolloutCommand(), factory);
+        for (Map.Entry<String, Class<?>> sub : RolloutCommand.SUBCOMMANDS.entrySet()) {
+            if (only == null || only.equals(sub.getKey())) {
+                try {
+                    cl.addSubcommand(sub.getKey(), new CommandLine(factory.create(sub.getValue()), factory));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create the " + sub.getKey() + " command", e);
+                }
+            }
+        }
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

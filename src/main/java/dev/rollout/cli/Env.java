@@ -1,7 +1,5 @@
 package dev.rollout.cli;
 
-import dev.rollout.metrics.Reading;
-
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -37,34 +35,6 @@ public record Env(Map<String, String> vars, Clock clock, PrintWriter out, PrintW
         Map<String, String> vars = System.getenv();
         return new Env(vars, clockFrom(vars), out, err, System.console() != null,
                 Boolean.getBoolean(STDERR_TERMINAL));
-    }
-
-    /**
-     * How exports are read: {@code ROLLOUT_THREADS} parsing threads (default: every core),
-     * {@code ROLLOUT_CHUNK_BYTES} per chunk (default 8 MiB; 0 reads each export in one pass),
-     * and a progress line on stderr when it is a terminal.
-     */
-    public Reading reading() {
-        int threads = (int) count("ROLLOUT_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024);
-        long chunk = count("ROLLOUT_CHUNK_BYTES", Reading.CHUNK_BYTES, 0, Long.MAX_VALUE);
-        return new Reading(threads, chunk, errTerminal ? new ProgressLine(err, System::nanoTime) : Reading.Progress.NONE);
-    }
-
-    private long count(String name, long fallback, long min, long max) {
-        Optional<String> text = var(name);
-        if (text.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(text.get().trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw dev.rollout.RolloutException.input(name + "='" + text.get() + "' must be a whole number from " + min
-                + (max == Long.MAX_VALUE ? " up" : " to " + max));
     }
 
     /** {@code ROLLOUT_NOW=2026-01-01T00:00:00Z} fixes the clock (tests, replays); else the system clock. */

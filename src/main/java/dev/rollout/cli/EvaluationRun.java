@@ -10,6 +10,7 @@ import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.Status;
 import dev.rollout.metrics.MetricsReader;
 import dev.rollout.metrics.MetricsReport;
+import dev.rollout.metrics.Reading;
 import dev.rollout.metrics.Window;
 import dev.rollout.spec.StageSpec;
 
@@ -39,7 +40,7 @@ final class EvaluationRun {
         Optional<Instant> to = until.map(s -> instant("--until", s, now))
                 .or(() -> state.isPresent() ? Optional.of(now) : Optional.empty());
         Window window = new Window(from, to);
-        MetricsReport report = MetricsReader.read(ws.spec(), files, window, env.reading());
+        MetricsReport report = MetricsReader.read(ws.spec(), files, window, reading(env));
         boolean timed = ws.spec().data().timestamp().isPresent();
         Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
                 : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());
@@ -57,5 +58,33 @@ final class EvaluationRun {
             return dev.rollout.spec.DurationText.parse(text).map(now::minus).orElseThrow(() -> RolloutException.input(
                     option + ": '" + text + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (2h)"));
         }
+    }
+
+    /**
+     * How exports are read: {@code ROLLOUT_THREADS} parsing threads (default: every core),
+     * {@code ROLLOUT_CHUNK_BYTES} per chunk (default 8 MiB; 0 reads each export in one pass),
+     * and a progress line on stderr when it is a terminal.
+     */
+    static Reading reading(Env env) {
+        int threads = (int) count(env, "ROLLOUT_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        long chunk = count(env, "ROLLOUT_CHUNK_BYTES", Reading.CHUNK_BYTES, 0, Long.MAX_VALUE);
+        return new Reading(threads, chunk, env.errTerminal() ? new ProgressLine(env.err(), System::nanoTime) : Reading.Progress.NONE);
+    }
+
+    private static long count(Env env, String name, long fallback, long min, long max) {
+        Optional<String> text = env.var(name);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(text.get().trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw dev.rollout.RolloutException.input(name + "='" + text.get() + "' must be a whole number from " + min
+                + (max == Long.MAX_VALUE ? " up" : " to " + max));
     }
 }

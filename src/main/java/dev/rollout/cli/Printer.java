@@ -15,7 +15,10 @@ import java.util.List;
  */
 final class Printer {
 
-    private static final ObjectMapper JSON = StateJson.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Built on first use: text output never needs Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = StateJson.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final Env env;
     private final OutputFormat format;
@@ -60,7 +63,7 @@ final class Printer {
 
     static String toJson(Object view) {
         try {
-            return JSON.writeValueAsString(view);
+            return Json.MAPPER.writeValueAsString(view);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON for " + view.getClass().getSimpleName(), e);
         }

@@ -37,8 +37,10 @@ public final class StateJson {
             .serializationInclusion(JsonInclude.Include.ALWAYS)
             .build();
 
-    private static final ObjectMapper FILES = MAPPER.copy()
-            .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+    /** Built on first write: reading commands (status, history) never need it. */
+    private static final class Files {
+        static final ObjectMapper FILES = MAPPER.copy().setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+    }
 
     private StateJson() {
     }
@@ -50,6 +52,6 @@ public final class StateJson {
 
     /** The mapper the state and history files are written with: absent optionals are omitted. */
     static ObjectMapper files() {
-        return FILES;
+        return Files.FILES;
     }
 }

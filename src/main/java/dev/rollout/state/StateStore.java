@@ -84,8 +84,15 @@ public final class StateStore {
     /** The field of a history line that names the write it belongs to (see {@link #history}). */
     static final String WRITE_FIELD = "write";
 
-    private static final ObjectMapper READ = StateJson.mapper();
-    private static final ObjectMapper WRITE = StateJson.files();
+    /** Built on first use: Jackson's set-up is a third of a short command's start, and a missing state needs none. */
+    private static final class Json {
+        static final ObjectMapper READ = StateJson.mapper();
+    }
+
+    /** Built on first write, apart from {@link Json}: reading commands never need it. */
+    private static final class JsonWrite {
+        static final ObjectMapper WRITE = StateJson.files();
+    }
     private static final long FIRST_BACKOFF_MS = 10;
     private static final long MAX_BACKOFF_MS = 500;
     private static final Pattern SERIAL = Pattern.compile("\"serial\"\\s*:\\s*(\\d{1,18})");
@@ -162,7 +169,7 @@ public final class StateStore {
         }
         JsonNode tree;
         try {
-            tree = READ.readTree(bytes);
+            tree = Json.READ.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw invalidJson(file, e, backup);
         } catch (IOException e) {
@@ -184,7 +191,7 @@ public final class StateStore {
         RolloutState state;
         try {
             // Bound from the bytes rather than the tree, so an error carries a line and column.
-            state = READ.readValue(bytes, RolloutState.class);
+            state = Json.READ.readValue(bytes, RolloutState.class);
         } catch (JsonProcessingException e) {
             throw invalidJson(file, e, backup);
         } catch (IOException e) {
@@ -271,12 +278,12 @@ public final class StateStore {
                 if (line == null) {
                     throw new CharacterCodingException();
                 }
-                JsonNode node = READ.readTree(line);
+                JsonNode node = Json.READ.readTree(line);
                 if (node == null || !node.isObject() || !node.hasNonNull("serial") || !node.hasNonNull("event")
                         || !node.hasNonNull("at")) {
                     throw new IOException("not a JSON object with at, event and serial");
                 }
-                event = READ.treeToValue(node, HistoryEvent.class);
+                event = Json.READ.treeToValue(node, HistoryEvent.class);
                 write = node.hasNonNull(WRITE_FIELD) ? node.get(WRITE_FIELD).asText() : "";
             } catch (IOException e) {
                 if (i == last) {
@@ -504,7 +511,7 @@ public final class StateStore {
         info.put("command", command);
         info.put("since", clock.instant().toString());
         try {
-            ByteBuffer buf = ByteBuffer.wrap((READ.writeValueAsString(info) + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buf = ByteBuffer.wrap((Json.READ.writeValueAsString(info) + "\n").getBytes(StandardCharsets.UTF_8));
             channel.truncate(0);
             long position = 0;
             while (buf.hasRemaining()) {
@@ -531,7 +538,7 @@ public final class StateStore {
     private String holder() {
         try {
             String text = new String(Files.readAllBytes(paths.lock()), StandardCharsets.UTF_8).trim();
-            JsonNode info = text.isEmpty() ? null : READ.readTree(text);
+            JsonNode info = text.isEmpty() ? null : Json.READ.readTree(text);
             if (info != null && info.hasNonNull("pid")) {
                 return "pid " + info.get("pid").asText() + " (" + info.path("user").asText("?") + "@"
                         + info.path("host").asText("?") + ", `" + info.path("command").asText("?") + "`, since "
@@ -598,9 +605,9 @@ public final class StateStore {
         try {
             StringBuilder text = new StringBuilder();
             for (HistoryEvent e : events) {
-                ObjectNode node = WRITE.valueToTree(e);
+                ObjectNode node = JsonWrite.WRITE.valueToTree(e);
                 node.put(WRITE_FIELD, write);
-                text.append(WRITE.writeValueAsString(node)).append('\n');
+                text.append(JsonWrite.WRITE.writeValueAsString(node)).append('\n');
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
@@ -666,9 +673,9 @@ public final class StateStore {
         String text = decode(tail.array(), 0, tail.position());
         try {
             if (text != null) {
-                JsonNode node = READ.readTree(text);
+                JsonNode node = Json.READ.readTree(text);
                 if (node != null && node.isObject() && node.hasNonNull("serial")) {
-                    READ.treeToValue(node, HistoryEvent.class);
+                    Json.READ.treeToValue(node, HistoryEvent.class);
                     return -1;
                 }
             }
@@ -689,7 +696,7 @@ public final class StateStore {
         Path state = paths.state();
         Path tmp = null;
         try {
-            byte[] bytes = (WRITE.writerWithDefaultPrettyPrinter().writeValueAsString(next) + "\n")
+            byte[] bytes = (JsonWrite.WRITE.writerWithDefaultPrettyPrinter().writeValueAsString(next) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
             tmp = writeTemp(bytes);
             if (Files.exists(state)) {

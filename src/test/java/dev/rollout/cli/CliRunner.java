@@ -56,9 +56,17 @@ final class CliRunner {
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Env env = new Env(vars, Env.clockFrom(vars), new PrintWriter(out), new PrintWriter(err), false, false);
-        int exit = Cli.run(env, args);
+        int exit = Cli.run(env(out, err), args);
         return new Result(exit, out.toString(), err.toString());
+    }
+
+    /** An environment that discards the output. */
+    Env env() {
+        return env(new StringWriter(), new StringWriter());
+    }
+
+    private Env env(StringWriter out, StringWriter err) {
+        return new Env(vars, Env.clockFrom(vars), new PrintWriter(out), new PrintWriter(err), false, false);
     }
 
     /** Copies a folder of rollouts/ into {@code dir}, so tests write state beside a copy, never into the repo. */
