@@ -1,0 +1,67 @@
+package dev.rollout.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Not a user entry point: {@code mvn package} runs it once with
+ * {@code -XX:ArchiveClassesAtExit} to record the class-data-sharing archive the launcher
+ * uses. It runs the short commands the way people and cron run them — text and JSON, a
+ * missing and an existing state, a start, an evaluation, the audit trail — so their classes,
+ * lambdas and method handles are in the archive instead of being loaded and linked at
+ * every start.
+ *
+ * <p>Arguments: the project's {@code rollouts/} folder, a scratch folder for state, and the
+ * file to write the jar's real path to (the launcher uses the archive only beside that jar:
+ * the JVM refuses an archive whose jar moved, and then shares nothing at all).
+ */
+public final class CdsTraining {
+
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) throws IOException, ClassNotFoundException, java.net.URISyntaxException {
+        Path rollouts = Path.of(args[0]);
+        Path scratch = Files.createDirectories(Path.of(args[1]));
+        String svm = rollouts.resolve("svm-classifier/rollout.yaml").toString();
+        String predictions = rollouts.resolve("svm-classifier/predictions.csv").toString();
+        String fraud = rollouts.resolve("fraud-detector/rollout.yaml").toString();
+        String state = scratch.resolve("training.state.json").toString();
+        for (String suffix : List.of("", ".backup", ".lock")) {
+            Files.deleteIfExists(Path.of(state + suffix));
+        }
+        Files.deleteIfExists(scratch.resolve("training.history.jsonl"));
+        String missing = scratch.resolve("missing/none.state.json").toString();
+        List<List<String>> runs = List.of(
+                List.of("--help"),
+                List.of("status", "--help"),
+                List.of("plan", fraud, "--state", missing),
+                List.of("plan", fraud, "--state", missing, "-o", "json"),
+                List.of("status", "--state", missing),
+                List.of("status", "--state", missing, "-o", "json"),
+                List.of("advance", svm, "--state", state),
+                List.of("status", svm, "--state", state),
+                List.of("status", svm, "--state", state, "-o", "json"),
+                List.of("evaluate", svm, "--metrics", predictions, "--state", state),
+                List.of("evaluate", svm, "--metrics", predictions, "--state", state, "-o", "json"),
+                List.of("plan", svm, "--state", state),
+                List.of("history", svm, "--state", state),
+                List.of("history", svm, "--state", state, "-o", "json"),
+                List.of("rollback", svm, "--state", state, "--dry-run", "--reason", "training"),
+                List.of("status", "--dir", scratch.toString()));
+        PrintWriter discard = new PrintWriter(Writer.nullWriter());
+        Env env = new Env(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z", "ROLLOUT_ACTOR", "cds-training", "NO_COLOR", "1"),
+                Env.clockFrom(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z")), discard, discard, false, false);
+        for (List<String> run : runs) {
+            Cli.run(env, run.toArray(String[]::new));
+        }
+        Class.forName(Main.class.getName()); // the entry point itself, which the runs above never load
+        Path jar = Path.of(CdsTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toRealPath();
+        Files.writeString(Path.of(args[2]), jar + "\n");
+    }
+}
