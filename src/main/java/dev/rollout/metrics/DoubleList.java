@@ -173,6 +173,34 @@ final class DoubleList {
         return a[k];
     }
 
+    /**
+     * The value of rank {@code k + 1}, right after {@link #select(int) select(k)}: selection left
+     * every value above rank {@code k} to its right, so the next rank is their minimum — a scan
+     * of the part above {@code k} instead of a second selection over everything.
+     */
+    double selectNext(int k) {
+        if (k + 1 >= size) {
+            throw new IndexOutOfBoundsException(k + 1);
+        }
+        if (sorted) {
+            return values[k + 1];
+        }
+        double[] a = values;
+        int at = k + 1;
+        double min = a[at];
+        for (int i = at + 1; i < size; i++) {
+            // Double.compare order, so -0.0 ranks below 0.0 as in a sort.
+            if (a[i] < min || a[i] == min && Double.compare(a[i], min) < 0) {
+                min = a[i];
+                at = i;
+            }
+        }
+        // Keep the array a valid selection for rank k + 1 as well.
+        a[at] = a[k + 1];
+        a[k + 1] = min;
+        return min;
+    }
+
     private static double median3(double a, double b, double c) {
         if (Double.compare(a, b) > 0) {
             double t = a;

@@ -26,7 +26,7 @@ final class Percentiles {
         int below = (int) Math.floor(virtual);
         double t = virtual - below;
         double a = values.select(below);
-        double b = values.select(below + 1);
+        double b = values.selectNext(below);
         double diff = b - a;
         return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
     }
@@ -38,7 +38,8 @@ final class Percentiles {
         if (n % 2 == 1) {
             return values.select(mid);
         }
-        return (values.select(mid - 1) + values.select(mid)) / 2.0;
+        double low = values.select(mid - 1);
+        return (low + values.selectNext(mid - 1)) / 2.0;
     }
 
     static double percentile(double[] sorted, int n, double q) {

@@ -44,6 +44,46 @@ class SelectionTest {
         }
     }
 
+    /** Lists past one block, and lists joined by append (as chunks are), select like one sorted array. */
+    @Test
+    void blocksAndAppendedListsSelectLikeOneArray() {
+        Random random = new Random(7);
+        for (int trial = 0; trial < 6; trial++) {
+            int parts = 1 + random.nextInt(5);
+            DoubleList joined = new DoubleList();
+            double[] all = new double[0];
+            for (int p = 0; p < parts; p++) {
+                int n = random.nextInt(trial < 3 ? 3 * DoubleList.BLOCK : 40);
+                double[] raw = new double[n];
+                DoubleList part = new DoubleList();
+                for (int i = 0; i < n; i++) {
+                    raw[i] = random.nextInt(trial % 2 == 0 ? 50 : 1_000_000) / 7.0 - 3;
+                    part.add(raw[i]);
+                }
+                joined.append(part);
+                assertEquals(0, part.size(), "append empties the later list");
+                all = Arrays.copyOf(all, all.length + n);
+                System.arraycopy(raw, 0, all, all.length - n, n);
+            }
+            assertEquals(all.length, joined.size());
+            if (all.length == 0) {
+                continue;
+            }
+            double[] sorted = all.clone();
+            Arrays.sort(sorted);
+            for (double q : QS) {
+                DoubleList copy = new DoubleList();
+                for (double v : all) {
+                    copy.add(v);
+                }
+                assertEquals(Double.doubleToRawLongBits(Percentiles.percentile(sorted, sorted.length, q)),
+                        Double.doubleToRawLongBits(Percentiles.percentile(q == 50 ? joined : copy, q)), "q=" + q);
+            }
+            joined.add(1e9); // still growable after the blocks became one array
+            assertEquals(1e9, joined.sorted()[all.length]);
+        }
+    }
+
     private static DoubleList list(double[] values) {
         DoubleList list = new DoubleList();
         for (double v : values) {
