@@ -14,6 +14,7 @@ import dev.rollout.spec.MetricSpec;
 final class ColumnStats implements Accumulator {
 
     private final boolean truthy;
+    private final boolean variance;
     private final DoubleList values;
     private long count;
     private long missing;
@@ -29,10 +30,12 @@ final class ColumnStats implements Accumulator {
     /**
      * @param truthy     cells are 1/0, true/false, yes/no ({@code rate}) rather than numbers
      * @param keepValues a median or percentile needs every value
+     * @param variance   stddev or a comparison needs the running variance
      */
-    ColumnStats(boolean truthy, boolean keepValues) {
+    ColumnStats(boolean truthy, boolean keepValues, boolean variance) {
         this.truthy = truthy;
         this.values = keepValues ? new DoubleList() : null;
+        this.variance = variance;
     }
 
     @Override
@@ -49,10 +52,12 @@ final class ColumnStats implements Accumulator {
         sum.add(v);
         min = Math.min(min, v);
         max = Math.max(max, v);
-        // Welford: a streaming variance that does not cancel catastrophically like sum-of-squares.
-        double delta = v - mean;
-        mean += delta / count;
-        m2 += delta * (v - mean);
+        if (variance) {
+            // Welford: a streaming variance that does not cancel catastrophically like sum-of-squares.
+            double delta = v - mean;
+            mean += delta / count;
+            m2 += delta * (v - mean);
+        }
         // ">=": of rows with the same time, the later one read wins.
         long s = row.seconds();
         int ns = row.nanos();
@@ -65,7 +70,7 @@ final class ColumnStats implements Accumulator {
 
     @Override
     public Accumulator fresh() {
-        return new ColumnStats(truthy, values != null);
+        return new ColumnStats(truthy, values != null, variance);
     }
 
     @Override
@@ -99,9 +104,9 @@ final class ColumnStats implements Accumulator {
         if (count == 0) {
             return Sample.EMPTY;
         }
-        double variance = count < 2 ? 0 : m2 / (count - 1);
+        double sampleVariance = count < 2 ? 0 : m2 / (count - 1);
         double[] kept = values == null ? new double[0] : java.util.Arrays.copyOf(values.sorted(), values.size());
-        return new Sample(count, sum.value() / count, variance, kept);
+        return new Sample(count, sum.value() / count, sampleVariance, kept);
     }
 
     @Override

@@ -22,7 +22,11 @@ import java.util.Map;
  */
 final class ConfusionMatrix implements Accumulator {
 
+    /** Labels compared one by one before the map is asked. */
+    private static final int FEW = 8;
+
     private final Map<String, Integer> ids = new HashMap<>();
+    private final String[] first = new String[FEW];
     private final List<String> labels = new ArrayList<>();
     /** counts[actual][predicted], grown as labels appear. */
     private long[][] counts = new long[4][4];
@@ -45,6 +49,13 @@ final class ConfusionMatrix implements Accumulator {
     }
 
     private int id(String label) {
+        // Most exports have a handful of labels: comparing with each beats hashing a new string per cell.
+        int few = Math.min(labels.size(), FEW);
+        for (int i = 0; i < few; i++) {
+            if (first[i].equals(label)) {
+                return i;
+            }
+        }
         Integer id = ids.get(label);
         if (id != null) {
             return id;
@@ -52,6 +63,9 @@ final class ConfusionMatrix implements Accumulator {
         int next = labels.size();
         ids.put(label, next);
         labels.add(label);
+        if (next < FEW) {
+            first[next] = label;
+        }
         if (next == counts.length) {
             long[][] grown = new long[next * 2][next * 2];
             for (int i = 0; i < next; i++) {

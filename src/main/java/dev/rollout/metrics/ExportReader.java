@@ -273,7 +273,12 @@ final class ExportReader {
                 return future.get(200, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 tick.run();
-            } catch (ExecutionException | CancellationException e) {
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error; // out of memory in a chunk is out of memory in one pass too
+                }
+                return null;
+            } catch (CancellationException e) {
                 return null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

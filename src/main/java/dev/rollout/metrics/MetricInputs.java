@@ -71,6 +71,7 @@ final class MetricInputs {
     static MetricInputs of(RolloutSpec spec) {
         boolean longFormat = spec.data().format() == DataSpec.Format.LONG;
         Set<Key> keepValues = new HashSet<>();
+        Set<Key> keepVariance = new HashSet<>();
         List<Key> keys = new ArrayList<>();
         for (MetricSpec m : spec.metrics()) {
             Key key = key(m, longFormat);
@@ -83,6 +84,11 @@ final class MetricInputs {
             if (m.compare().filter(c -> c.test() == dev.rollout.spec.CompareSpec.Test.MANN_WHITNEY).isPresent()) {
                 keepValues.add(key);
             }
+            // A running variance costs a division per row: only stddev and the comparisons read it.
+            if (m.compare().isPresent() || m.source() instanceof MetricSource.ColumnAggregate a
+                    && a.aggregate().kind() == Aggregate.Kind.STDDEV) {
+                keepVariance.add(key);
+            }
         }
         Map<Key, Input> shared = new LinkedHashMap<>();
         List<Input> byMetric = new ArrayList<>();
@@ -91,7 +97,8 @@ final class MetricInputs {
                 Input input = new Input(k.columns());
                 for (int v = 0; v < 2; v++) {
                     input.variants[v] = switch (k.kind()) {
-                        case NUMBER, TRUTHY -> new ColumnStats(k.kind() == Kind.TRUTHY, keepValues.contains(k));
+                        case NUMBER, TRUTHY -> new ColumnStats(k.kind() == Kind.TRUTHY, keepValues.contains(k),
+                                keepVariance.contains(k));
                         case LABELS -> new ConfusionMatrix();
                         case SCORES -> new RocAuc(k.positive());
                         case REGRESSION -> new RegressionErrors();
