@@ -110,6 +110,7 @@ final class ExportReader {
                 if (chunked.isPresent()) {
                     return chunked.get();
                 }
+                reading.progress().start(file, size()); // read again, from the start, in one pass
             }
             return readInOnePass();
         } finally {
@@ -244,6 +245,7 @@ final class ExportReader {
                     return Optional.empty();
                 }
                 whole.merge(part);
+                progress.at(parsed.get());
             }
             Target shared = new Target(plan, inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
             shared.merge(whole);

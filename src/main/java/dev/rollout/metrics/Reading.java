@@ -52,7 +52,10 @@ public record Reading(int threads, long chunkBytes, Progress progress) {
             }
         };
 
-        /** Reading {@code file} begins; it has {@code bytes} bytes. */
+        /**
+         * Reading {@code file} begins; it has {@code bytes} bytes. Said again for the same file
+         * when a parallel read gives up and the file is read from the start in one pass.
+         */
         void start(String file, long bytes);
 
         /** {@code bytesRead} bytes of the current file have been parsed; called often, cheap to ignore. */

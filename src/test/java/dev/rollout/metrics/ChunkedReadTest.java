@@ -80,17 +80,23 @@ class ChunkedReadTest {
     }
 
     /** Records how each file was read. */
+    /** Records how each file was read, and checks that progress goes forward to the file's size. */
     static final class Chunked implements Reading.Progress {
         final List<Integer> chunks = new ArrayList<>();
+        long size;
         long last;
+        boolean failed;
 
         @Override
         public void start(String file, long bytes) {
+            size = bytes;
+            last = 0;
         }
 
         @Override
         public void at(long bytesRead) {
-            assertTrue(bytesRead >= last || bytesRead < 1024, "progress goes forward");
+            assertTrue(bytesRead >= last, "progress goes forward: " + bytesRead + " after " + last);
+            assertTrue(bytesRead <= size, "progress within the file: " + bytesRead + " of " + size);
             last = bytesRead;
         }
 
@@ -101,7 +107,7 @@ class ChunkedReadTest {
 
         @Override
         public void end() {
-            last = 0;
+            failed |= last != size;
         }
     }
 
@@ -144,6 +150,7 @@ class ChunkedReadTest {
         assertFalse(seen4.chunks.isEmpty(), what + ": no file was read in chunks");
         assertTrue(seen4.chunks.stream().allMatch(c -> c > 1), what + ": " + seen4.chunks);
         assertEquals(seen1.chunks, seen4.chunks, what + ": the cuts depend on the thread count");
+        assertFalse(seen1.failed || seen4.failed, what + ": progress did not reach the end of every file");
         assertEquals(serial, parallel, what + ": one thread and four threads differ");
 
         assertEquals(one.files(), parallel.files(), what + ": files");
