@@ -160,6 +160,11 @@ public final class StateStore {
     }
 
     private RolloutState parse(byte[] bytes) {
+        // A file as this tool writes it reads without Jackson's data binding; anything else reads below.
+        Optional<RolloutState> quick = StateQuickRead.read(bytes);
+        if (quick.isPresent()) {
+            return quick.get();
+        }
         String file = paths.state().toString();
         String backup = Files.exists(paths.backup())
                 ? "; the previous good state is in " + paths.backup()
@@ -167,6 +172,7 @@ public final class StateStore {
         if (isBlank(bytes)) {
             throw RolloutException.input(Location.file(file), "the state file is empty, not valid state JSON" + backup);
         }
+
         JsonNode tree;
         try {
             tree = Json.READ.readTree(bytes);

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Short commands load only what they use: {@code status} and {@code plan} in a fresh JVM
  * never load a class of the CSV reader, commons-csv or the statistics, and {@code status}
- * of a rollout not started never builds a Jackson ObjectMapper.
+ * never builds a Jackson ObjectMapper, for a rollout not started or a started one.
  */
 class StartupClassesTest {
 
@@ -47,6 +47,14 @@ class StartupClassesTest {
         assertTrue(status.contains("dev.rollout.cli.StatusCommand"), "the log lists classes");
         none(status, "dev.rollout.metrics.", "org.apache.commons.csv.", "org.apache.commons.statistics.", "dev.rollout.judge.Comparison",
                 "com.fasterxml.jackson.databind.ObjectMapper");
+        // A started rollout: its state file reads without Jackson's data binding.
+        String state = tmp.resolve("run.state.json").toString();
+        CliRunner.Result start = new CliRunner().at("2026-03-02T08:00:00Z").run("advance", "rollouts/svm-classifier/rollout.yaml",
+                "--state", state);
+        assertEquals(0, start.exit(), start.toString());
+        List<String> running = loaded("status", "rollouts/svm-classifier/rollout.yaml", "--state", state);
+        assertTrue(running.contains("dev.rollout.state.StateQuickRead"));
+        none(running, "dev.rollout.metrics.", "org.apache.commons.csv.", "com.fasterxml.jackson.databind.ObjectMapper");
         List<String> plan = loaded("plan", "rollouts/fraud-detector/rollout.yaml", "--state", tmp.resolve("p.state.json").toString());
         assertTrue(plan.contains("dev.rollout.cli.PlanCommand"));
         none(plan, "dev.rollout.metrics.", "org.apache.commons.csv.", "org.apache.commons.statistics.");
