@@ -107,11 +107,12 @@ final class Chunks {
     }
 
     /**
-     * SHA-256 of the whole file, and whether any byte is a quote character. Stops early (with
+     * SHA-256 of the file's first {@code size} bytes (its size when the chunks were cut: rows
+     * appended meanwhile are neither parsed nor hashed), and whether any byte is a quote. Stops early (with
      * {@code quoted}) at the first quote once {@code onQuote} says so, since the chunks are then
      * wasted; tells {@code progress} between buffers.
      */
-    static Scan scan(FileChannel channel, Runnable tick, BooleanSupplier onQuote) throws IOException {
+    static Scan scan(FileChannel channel, long size, Runnable tick, BooleanSupplier onQuote) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -122,11 +123,12 @@ final class Chunks {
         ByteBuffer buffer = ByteBuffer.wrap(b);
         long position = 0;
         boolean quoted = false;
-        while (true) {
+        while (position < size) {
             buffer.clear();
+            buffer.limit((int) Math.min(b.length, size - position));
             int n = channel.read(buffer, position);
             if (n < 0) {
-                break;
+                throw new IOException("the file ended at byte " + position + ", before " + size);
             }
             position += n;
             sha.update(b, 0, n);

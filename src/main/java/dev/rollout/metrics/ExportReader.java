@@ -118,9 +118,10 @@ final class ExportReader {
         }
     }
 
+    /** The file's size, -1 when unknown (a pipe has none). */
     private long size() {
         try {
-            return Files.size(path);
+            return Files.isRegularFile(path) ? Files.size(path) : -1;
         } catch (IOException e) {
             return -1; // the read itself will say what is wrong
         }
@@ -193,6 +194,19 @@ final class ExportReader {
      * instead — it has a quote, it is small, or a chunk failed (the one pass then says where).
      */
     private Optional<InputFile> readInChunks() {
+        // Only a regular file can be read twice and at any offset: a pipe (<(zcat …)) is read once, in one pass.
+        long size;
+        try {
+            if (!Files.isRegularFile(path)) {
+                return Optional.empty();
+            }
+            size = Files.size(path);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (size / 2 < reading.chunkBytes()) {
+            return Optional.empty();
+        }
         Plan plan;
         try (ExportStream in = ExportStream.open(path)) {
             plan = plan(header(in));
@@ -200,11 +214,12 @@ final class ExportReader {
             return Optional.empty();
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = channel.size();
             Optional<Long> start = Chunks.dataStart(channel);
-            if (start.isEmpty() || size - start.get() < 2 * reading.chunkBytes()) {
+            if (start.isEmpty() || (size - start.get()) / 2 < reading.chunkBytes()) {
                 return Optional.empty();
             }
+            // Up to the size seen now: rows appended while the file is read are left for the next run, and the
+            // hash covers exactly the bytes parsed.
             long[] cuts = Chunks.cuts(channel, start.get(), size, reading.chunkBytes());
             return inChunks(channel, plan, cuts);
         } catch (IOException e) {
@@ -229,7 +244,7 @@ final class ExportReader {
                 futures.add(pool.submit(() -> chunk(channel, plan, from, to, parsed, stop::get)));
             }
             Progress progress = reading.progress();
-            Chunks.Scan scan = Chunks.scan(channel, () -> progress.at(parsed.get()), () -> {
+            Chunks.Scan scan = Chunks.scan(channel, cuts[chunks], () -> progress.at(parsed.get()), () -> {
                 stop.set(true);
                 return true;
             });

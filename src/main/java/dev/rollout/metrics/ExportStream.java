@@ -62,7 +62,7 @@ final class ExportStream implements Closeable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-        InputStream raw = Files.newInputStream(path);
+        InputStream raw = bytes(path);
         try {
             DigestInputStream digest = new DigestInputStream(new BufferedInputStream(new Counting(raw, bytesRead), BUFFER), sha);
             InputStream bytes = gzipped(path) ? new GZIPInputStream(digest, BUFFER) : digest;
@@ -92,13 +92,25 @@ final class ExportStream implements Closeable {
 
     /** The decompressed bytes of {@code path}, for a second look after an error. */
     static InputStream decompressed(Path path) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(path), BUFFER);
+        InputStream raw = new BufferedInputStream(bytes(path), BUFFER);
         try {
             return gzipped(path) ? new GZIPInputStream(raw, BUFFER) : raw;
         } catch (IOException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /**
+     * The file's bytes. A pipe ({@code --metrics <(zcat log.csv.gz)}, {@code /dev/stdin}) through
+     * FileInputStream: the channel stream behind Files.newInputStream asks a pipe for its
+     * position and fails with "Illegal seek".
+     */
+    private static InputStream bytes(Path path) throws IOException {
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            return new java.io.FileInputStream(path.toFile());
+        }
+        return Files.newInputStream(path);
     }
 
     static boolean gzipped(Path path) {

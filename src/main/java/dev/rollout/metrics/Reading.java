@@ -53,7 +53,7 @@ public record Reading(int threads, long chunkBytes, Progress progress) {
         };
 
         /**
-         * Reading {@code file} begins; it has {@code bytes} bytes. Said again for the same file
+         * Reading {@code file} begins; it has {@code bytes} bytes (-1: unknown, a pipe). Said again for the same file
          * when a parallel read gives up and the file is read from the start in one pass.
          */
         void start(String file, long bytes);
