@@ -19,10 +19,10 @@ public final class Main {
             err.println("rollout: " + e.describe());
             code = e.kind().exitCode();
         } catch (OutOfMemoryError e) {
-            // Exact percentiles and AUC keep every value of the window; nothing has been written yet.
+            // Nothing has been written yet: state changes come after the exports are read.
             err.println("rollout: out of memory (the heap may grow to " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MB); exact percentiles and AUC keep every value in the window: give the JVM more, e.g."
-                    + " ROLLOUT_JAVA_OPTS=-Xmx8g, or evaluate a shorter window");
+                    + " MB); exact percentiles and AUC keep every value in the window, label metrics a table of"
+                    + " label pairs: give the JVM more, e.g. ROLLOUT_JAVA_OPTS=-Xmx8g, or evaluate a shorter window");
             code = 1;
         }
         out.flush();

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Where a plain export can be cut into chunks that parse on their own, and the one look at
@@ -35,7 +35,8 @@ final class Chunks {
 
     /**
      * The byte at which the data rows begin — right after the header line's line feed — or empty
-     * when the header holds a quote, ends in a lone carriage return, or is longer than a mebibyte.
+     * when the header holds a quote, ends in a lone carriage return, is longer than a mebibyte,
+     * or is not on the first line (the parser skips empty lines before it; so does the one pass).
      */
     static Optional<Long> dataStart(FileChannel channel) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(ExportStream.BUFFER);
@@ -48,6 +49,10 @@ final class Chunks {
                 return Optional.empty(); // a header and no line feed at all: nothing to split
             }
             byte[] b = buffer.array();
+            int first = position == 0 && n >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF ? 3 : 0;
+            if (position == 0 && (n == first || b[first] == '\n' || b[first] == '\r')) {
+                return Optional.empty();
+            }
             for (int i = 0; i < n; i++) {
                 if (afterCr && b[i] != '\n') {
                     return Optional.empty(); // old Mac line ends: cutting at line feeds would find none
@@ -108,11 +113,11 @@ final class Chunks {
 
     /**
      * SHA-256 of the file's first {@code size} bytes (its size when the chunks were cut: rows
-     * appended meanwhile are neither parsed nor hashed), and whether any byte is a quote. Stops early (with
-     * {@code quoted}) at the first quote once {@code onQuote} says so, since the chunks are then
-     * wasted; tells {@code progress} between buffers.
+     * appended meanwhile are neither parsed nor hashed), and whether any byte is a quote. At the
+     * first quote it sets {@code stop} and ends; it also ends early once something else set
+     * {@code stop}; between buffers it runs {@code tick}.
      */
-    static Scan scan(FileChannel channel, long size, Runnable tick, BooleanSupplier onQuote) throws IOException {
+    static Scan scan(FileChannel channel, long size, Runnable tick, AtomicBoolean stop) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -122,7 +127,6 @@ final class Chunks {
         byte[] b = new byte[1 << 20];
         ByteBuffer buffer = ByteBuffer.wrap(b);
         long position = 0;
-        boolean quoted = false;
         while (position < size) {
             buffer.clear();
             buffer.limit((int) Math.min(b.length, size - position));
@@ -132,15 +136,16 @@ final class Chunks {
             }
             position += n;
             sha.update(b, 0, n);
-            if (!quoted && hasQuote(b, n)) {
-                quoted = true;
-                if (onQuote.getAsBoolean()) {
-                    return new Scan(null, true);
-                }
+            if (hasQuote(b, n)) {
+                stop.set(true); // the chunks are wasted: a quoted field may hold a line break
+                return new Scan(null, true);
             }
             tick.run();
+            if (stop.get()) {
+                return new Scan(null, false); // a chunk failed: the file is read in one pass anyway
+            }
         }
-        return new Scan(HexFormat.of().formatHex(sha.digest()), quoted);
+        return new Scan(HexFormat.of().formatHex(sha.digest()), false);
     }
 
     /** Whether {@code b[0, n)} holds a '"', eight bytes at a time. */

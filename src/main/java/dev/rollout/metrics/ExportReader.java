@@ -174,7 +174,8 @@ final class ExportReader {
             }
             row.set(record, parser.getCurrentLineNumber());
             target.dataRows++;
-            if (!record.isConsistent()) {
+            // Not isConsistent(): a chunk's parser has no header, and then every record counts as consistent.
+            if (record.size() != columns) {
                 // Points at the first missing field of a short row, or the first extra one of a long row.
                 throw row.error(Math.min(record.size(), columns), "this row has " + record.size()
                         + (record.size() == 1 ? " field" : " fields") + ", the header has " + columns
@@ -183,7 +184,7 @@ final class ExportReader {
             }
             plan.accept(row, time, target);
             if ((target.dataRows & 1023) == 0 && stop.getAsBoolean()) {
-                return;
+                throw new CancellationException("another chunk failed"); // a partial result must never look whole
             }
         }
     }
@@ -241,26 +242,34 @@ final class ExportReader {
             for (int c = 0; c < chunks; c++) {
                 long from = cuts[c];
                 long to = cuts[c + 1];
-                futures.add(pool.submit(() -> chunk(channel, plan, from, to, parsed, stop::get)));
+                futures.add(pool.submit(() -> {
+                    try {
+                        return chunk(channel, plan, from, to, parsed, stop::get);
+                    } catch (Exception | OutOfMemoryError e) {
+                        stop.set(true); // the others and the hashing stop early: the file is read in one pass
+                        throw e;
+                    }
+                }));
             }
             Progress progress = reading.progress();
-            Chunks.Scan scan = Chunks.scan(channel, cuts[chunks], () -> progress.at(parsed.get()), () -> {
-                stop.set(true);
-                return true;
-            });
-            if (scan.quoted()) {
-                return Optional.empty();
-            }
-            // The file's own accumulators, so a failing chunk leaves the shared ones untouched.
+            // The file's own accumulators, so a failing chunk leaves the shared ones untouched. Chunks are merged
+            // in file order as they finish, also while the file is hashed, so finished ones do not pile up.
             Target whole = new Target(plan, fresh());
-            for (Future<Target> future : futures) {
-                Target part = await(future, () -> progress.at(parsed.get()));
-                if (part == null) {
-                    stop.set(true);
-                    return Optional.empty();
+            int[] merged = {0};
+            Runnable mergeDone = () -> {
+                while (merged[0] < chunks && futures.get(merged[0]).isDone() && !stop.get()) {
+                    merge(whole, futures, merged[0]++, stop);
                 }
-                whole.merge(part);
                 progress.at(parsed.get());
+            };
+            Chunks.Scan scan = Chunks.scan(channel, cuts[chunks], mergeDone, stop);
+            while (merged[0] < chunks && !stop.get()) {
+                await(futures.get(merged[0]), () -> progress.at(parsed.get()));
+                merge(whole, futures, merged[0]++, stop);
+                progress.at(parsed.get());
+            }
+            if (stop.get() || scan.quoted()) {
+                return Optional.empty();
             }
             Target shared = new Target(plan, inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
             shared.merge(whole);
@@ -269,6 +278,17 @@ final class ExportReader {
         } finally {
             stop.set(true);
             pool.shutdownNow();
+        }
+    }
+
+    /** Merges finished chunk {@code c} into {@code whole} and lets it go; a failed chunk sets {@code stop} instead. */
+    private static void merge(Target whole, List<Future<Target>> futures, int c, AtomicBoolean stop) {
+        Target part = result(futures.get(c));
+        futures.set(c, null); // the future holds the chunk's accumulators
+        if (part == null) {
+            stop.set(true);
+        } else {
+            whole.merge(part);
         }
     }
 
@@ -283,24 +303,41 @@ final class ExportReader {
         return target;
     }
 
-    /** The chunk's result, or null when it failed or was stopped; tells progress while waiting. */
-    private static Target await(Future<Target> future, Runnable tick) {
+    /** Waits for {@code future}, telling progress every 200 ms. */
+    private static void await(Future<Target> future, Runnable tick) {
         while (true) {
             try {
-                return future.get(200, TimeUnit.MILLISECONDS);
+                future.get(200, TimeUnit.MILLISECONDS);
+                return;
             } catch (TimeoutException e) {
                 tick.run();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error error) {
-                    throw error; // out of memory in a chunk is out of memory in one pass too
-                }
-                return null;
-            } catch (CancellationException e) {
-                return null;
+            } catch (ExecutionException | CancellationException e) {
+                return; // result() says what happened
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return null;
+                return;
             }
+        }
+    }
+
+    /**
+     * A finished chunk's accumulators, or null when it failed or was stopped — out of memory
+     * included: one chunk's label matrix or values may not fit beside the others', and the one
+     * pass needs less. Any other Error is not the input's fault and goes on up.
+     */
+    private static Target result(Future<Target> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error && !(error instanceof OutOfMemoryError)) {
+                throw error;
+            }
+            return null;
+        } catch (CancellationException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -390,7 +427,9 @@ final class ExportReader {
         }
         if (e instanceof CharacterCodingException || e instanceof ExportStream.RecordTooLong || e instanceof CSVException) {
             // The parser and the decoder know the place only roughly: look again, character by character.
-            Optional<CsvScanner.Problem> found = CsvScanner.find(path, data.delimiter());
+            // A pipe cannot be read again (a second look would read the rest of the stream and blame that).
+            boolean again = Files.isRegularFile(path);
+            Optional<CsvScanner.Problem> found = again ? CsvScanner.find(path, data.delimiter()) : Optional.empty();
             if (found.isPresent()) {
                 CsvScanner.Problem p = found.get();
                 String message = switch (p.kind()) {
@@ -406,6 +445,9 @@ final class ExportReader {
             }
             String message = e instanceof CharacterCodingException ? "not valid UTF-8; save the export as UTF-8"
                     : e instanceof CSVException ? "not valid CSV: " + firstLine(e.getMessage()) : e.getMessage();
+            if (!again) {
+                message += " (at or after this line: a pipe cannot be read again to find the exact place)";
+            }
             return RolloutException.input(Location.of(file, at, 0, null), message);
         }
         if (e instanceof ZipException || e instanceof EOFException && ExportStream.gzipped(path)) {

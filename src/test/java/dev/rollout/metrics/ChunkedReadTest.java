@@ -215,16 +215,44 @@ class ChunkedReadTest {
         cells[2] = "fast";
         lines.set(bad, String.join(",", java.util.Arrays.copyOf(cells, 9)));
         Path word = exports.write("word.csv", String.join("\n", lines));
+        // An extra field, and a row short of a column no metric reads: chunks have no header map to check them against.
+        List<String> extra = new ArrayList<>(List.of(text.split("\n", -1)));
+        extra.set(bad, extra.get(bad) + ",surplus");
+        Path surplus = exports.write("surplus.csv", String.join("\n", extra));
+        List<String> noted = new ArrayList<>();
+        for (String l : text.split("\n", -1)) {
+            noted.add(l.isBlank() ? l : l + ",note");
+        }
+        int plain = bad;
+        while (text.split("\n", -1)[plain].isBlank()) {
+            plain--;
+        }
+        noted.set(plain, text.split("\n", -1)[plain]);
+        Path shortRow = exports.write("short.csv", String.join("\n", noted));
         byte[] latin1 = text.getBytes(StandardCharsets.UTF_8);
         int late = text.lastIndexOf(",b,", text.length() - 300) + 1;
         latin1[late] = (byte) 0xE9;
         Path encoding = exports.write("latin1.csv", latin1);
-        for (Path p : List.of(ragged, word, encoding)) {
+        for (Path p : List.of(ragged, word, encoding, surplus, shortRow)) {
             RolloutException one = assertThrows(RolloutException.class, () -> onePass(WIDE, Window.ALL, p));
             Chunked seen = new Chunked();
             RolloutException chunks = assertThrows(RolloutException.class, () -> chunked(WIDE, Window.ALL, 3, 256, seen, p));
             assertEquals(one.describe(), chunks.describe(), p.toString());
             assertTrue(one.describe().contains("line "), one.describe());
+        }
+    }
+
+    /** The parser skips empty lines before the header; the first cut must not fall after one of them. */
+    @Test
+    void blankLinesBeforeTheHeaderMeanOnePass() throws Exception {
+        for (String before : List.of("\n", "\r\n\n", "\uFEFF\n")) {
+            String text = wide(new Random(9), 1200);
+            text = text.startsWith("\uFEFF") ? text.substring(1) : text;
+            Path p = exports.write("blank.csv", before + text);
+            Chunked seen = new Chunked();
+            assertEquals(onePass(WIDE, Window.ALL, p), chunked(WIDE, Window.ALL, 3, 256, seen, p));
+            assertTrue(seen.chunks.isEmpty(), seen.chunks.toString());
+            assertEquals(1200, onePass(WIDE, Window.ALL, p).files().get(0).rows(), "the header is not a row");
         }
     }
 
