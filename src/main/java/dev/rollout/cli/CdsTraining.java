@@ -10,15 +10,16 @@ import java.util.Map;
 
 /**
  * Not a user entry point: {@code mvn package} runs it once with
- * {@code -XX:ArchiveClassesAtExit} to record the class-data-sharing archive the launcher
- * uses. It runs the short commands the way people and cron run them — text and JSON, a
+ * {@code -XX:DumpLoadedClassList} to list the classes of the static class-data-sharing
+ * archive the launcher uses. It runs the short commands the way people and cron run them — text and JSON, a
  * missing and an existing state, a start, an evaluation, the audit trail — so their classes,
  * lambdas and method handles are in the archive instead of being loaded and linked at
  * every start.
  *
  * <p>Arguments: the project's {@code rollouts/} folder, a scratch folder for state, and the
- * file to write the jar's real path to (the launcher uses the archive only beside that jar:
- * the JVM refuses an archive whose jar moved, and then shares nothing at all).
+ * file to write the real paths of the jar and of this JVM's java to (the launcher uses the
+ * archive only beside that jar and with that java: a JVM refuses an archive whose jar moved or
+ * that another JVM wrote, and then shares nothing at all).
  */
 public final class CdsTraining {
 
@@ -62,6 +63,7 @@ public final class CdsTraining {
         }
         Class.forName(Main.class.getName()); // the entry point itself, which the runs above never load
         Path jar = Path.of(CdsTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toRealPath();
-        Files.writeString(Path.of(args[2]), jar + "\n");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
+        Files.writeString(Path.of(args[2]), jar + "\n" + java + "\n");
     }
 }

@@ -65,9 +65,16 @@ final class EvaluationRun {
      * {@code ROLLOUT_CHUNK_BYTES} per chunk (default 8 MiB; 0 reads each export in one pass),
      * and a progress line on stderr when it is a terminal.
      */
+    static final long MIN_CHUNK_BYTES = 1024;
+
     static Reading reading(Env env) {
         int threads = (int) count(env, "ROLLOUT_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024);
         long chunk = count(env, "ROLLOUT_CHUNK_BYTES", Reading.CHUNK_BYTES, 0, Long.MAX_VALUE);
+        if (chunk > 0 && chunk < MIN_CHUNK_BYTES) {
+            // A chunk per line or two costs a parser and a set of accumulators each, for nothing.
+            throw dev.rollout.RolloutException.input("ROLLOUT_CHUNK_BYTES='" + chunk + "' must be 0 (one pass) or at least "
+                    + MIN_CHUNK_BYTES);
+        }
         return new Reading(threads, chunk, env.errTerminal() ? new ProgressLine(env.err(), System::nanoTime) : Reading.Progress.NONE);
     }
 

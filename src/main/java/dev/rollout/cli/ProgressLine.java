@@ -19,6 +19,11 @@ final class ProgressLine implements Reading.Progress {
     static final long QUIET_NANOS = 1_000_000_000L;
     /** Redraws at most this often. */
     static final long REDRAW_NANOS = 200_000_000L;
+    /**
+     * At most this wide: a line longer than the terminal wraps, and a carriage return then goes
+     * back only to the start of its last row. 79 fits the narrowest usual terminal.
+     */
+    static final int WIDTH = 79;
 
     private final PrintWriter err;
     private final LongSupplier nanoTime;
@@ -35,6 +40,7 @@ final class ProgressLine implements Reading.Progress {
 
     @Override
     public void start(String file, long bytes) {
+        end(); // a file read again from the start (a parallel read gave up) starts a fresh line
         Path p = Path.of(file).getFileName();
         name = p == null ? file : p.toString();
         total = bytes;
@@ -62,11 +68,24 @@ final class ProgressLine implements Reading.Progress {
         }
     }
 
-    /** "reading predictions.csv  123 MB of 323 MB (38 %)  95 MB/s  about 2 s left". */
+    /**
+     * "reading predictions.csv  123 MB of 323 MB (38 %)  95 MB/s  about 2 s left", at most
+     * {@link #WIDTH} characters: a long file name loses its beginning ("…ions-2026-03-02.csv").
+     */
     String line(long bytesRead, long elapsedNanos) {
+        String full = line(name, bytesRead, elapsedNanos);
+        int over = full.length() - WIDTH;
+        if (over <= 0) {
+            return full;
+        }
+        int keep = name.length() - over - 1;
+        return keep >= 8 ? line("…" + name.substring(name.length() - keep), bytesRead, elapsedNanos) : full.substring(0, WIDTH);
+    }
+
+    private String line(String label, long bytesRead, long elapsedNanos) {
         double seconds = elapsedNanos / 1e9;
         double rate = bytesRead / seconds;
-        StringBuilder sb = new StringBuilder("reading ").append(name).append("  ").append(megabytes(bytesRead));
+        StringBuilder sb = new StringBuilder("reading ").append(label).append("  ").append(megabytes(bytesRead));
         if (total > 0) {
             long shown = Math.min(bytesRead, total);
             sb.append(" of ").append(megabytes(total))

@@ -38,7 +38,7 @@ public final class StateJson {
             .build();
 
     /** Built on first write: reading commands (status, history) never need it. */
-    private static final class Files {
+    private static final class Writing {
         static final ObjectMapper FILES = MAPPER.copy().setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
     }
 
@@ -52,6 +52,6 @@ public final class StateJson {
 
     /** The mapper the state and history files are written with: absent optionals are omitted. */
     static ObjectMapper files() {
-        return Files.FILES;
+        return Writing.FILES;
     }
 }

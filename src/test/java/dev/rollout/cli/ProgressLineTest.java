@@ -53,6 +53,26 @@ class ProgressLineTest {
     }
 
     @Test
+    void aLongNameLosesItsBeginningSoTheLineNeverWraps() {
+        line.start("/data/predictions-of-the-fraud-model-for-2026-03-02-all-regions.csv", 323_000_000);
+        now = 2_000_000_000L;
+        line.at(100_000_000);
+        String drawn = out.toString().substring(1);
+        assertEquals(ProgressLine.WIDTH, drawn.length(), drawn);
+        assertTrue(drawn.startsWith("reading …") && drawn.contains("all-regions.csv  100 MB of 323 MB (30 %)"), drawn);
+    }
+
+    @Test
+    void readingAFileAgainWipesTheLineFirst() {
+        line.start("x.csv", 10_000_000);
+        now = 2_000_000_000L;
+        line.at(5_000_000);
+        String first = out.toString();
+        line.start("x.csv", 10_000_000);
+        assertEquals(first + "\r" + " ".repeat(first.length() - 1) + "\r", out.toString());
+    }
+
+    @Test
     void durationsAndSizesRead() {
         assertEquals("2 s", ProgressLine.duration(1.2));
         assertEquals("2 min 5 s", ProgressLine.duration(125));
