@@ -56,7 +56,10 @@ echo "# java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
 echo "# python: $("$PYTHON" -c 'import sys, pandas, sklearn, numpy; print(sys.version.split()[0], "pandas", pandas.__version__, "scikit-learn", sklearn.__version__, "numpy", numpy.__version__)')"
 echo "# rollout: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src/main pom.xml 2>/dev/null || echo ' + uncommitted changes'), jar sha256 $JAR_SUM, ROLLOUT_JAVA_OPTS='${ROLLOUT_JAVA_OPTS:-}'"
 cds="not in use"
-if [ -f target/rollout.jsa ] && [ "$(cat target/rollout.jsa.jar 2>/dev/null)" = "$(cd -P target && pwd)/rollout.jar" ]; then
+java_real=$(readlink -f -- "$(command -v java)" 2>/dev/null || :)
+if [ -z "${JAVA_HOME:-}" ] && [ -f target/rollout.jsa ] \
+   && [ "$(sed -n 1p target/rollout.jsa.jar 2>/dev/null)" = "$(cd -P target && pwd)/rollout.jar" ] \
+   && [ "$(sed -n 2p target/rollout.jsa.jar 2>/dev/null)" = "$java_real" ]; then
   cds="in use (target/rollout.jsa)"
 fi
 echo "# class-data-sharing archive: $cds"
