@@ -103,14 +103,15 @@ final class ExportReader {
     }
 
     InputFile read() {
-        reading.progress().start(file, size());
+        long size = size();
+        reading.progress().start(file, size);
         try {
             if (reading.chunkBytes() > 0 && !ExportStream.gzipped(path)) {
-                Optional<InputFile> chunked = readInChunks();
+                Optional<InputFile> chunked = readInChunks(size);
                 if (chunked.isPresent()) {
                     return chunked.get();
                 }
-                reading.progress().start(file, size()); // read again, from the start, in one pass
+                reading.progress().start(file, size); // read again, from the start, in one pass
             }
             return readInOnePass();
         } finally {
@@ -194,18 +195,10 @@ final class ExportReader {
      * thread hashes the file and looks for quotes. Empty when the file must be read in one pass
      * instead — it has a quote, it is small, or a chunk failed (the one pass then says where).
      */
-    private Optional<InputFile> readInChunks() {
+    /** {@code size}: the file's size, -1 for anything but a regular file. */
+    private Optional<InputFile> readInChunks(long size) {
         // Only a regular file can be read twice and at any offset: a pipe (<(zcat …)) is read once, in one pass.
-        long size;
-        try {
-            if (!Files.isRegularFile(path)) {
-                return Optional.empty();
-            }
-            size = Files.size(path);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        if (size / 2 < reading.chunkBytes()) {
+        if (size < 0 || size / 2 < reading.chunkBytes()) {
             return Optional.empty();
         }
         Plan plan;
