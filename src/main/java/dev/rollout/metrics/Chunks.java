@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -107,23 +106,15 @@ final class Chunks {
         return cuts.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** Hashes the file and looks for a quote; the result of one read of every byte. */
-    record Scan(String sha256, boolean quoted) {
-    }
-
     /**
      * SHA-256 of the file's first {@code size} bytes (its size when the chunks were cut: rows
-     * appended meanwhile are neither parsed nor hashed), and whether any byte is a quote. At the
-     * first quote it sets {@code stop} and ends; it also ends early once something else set
-     * {@code stop}; between buffers it runs {@code tick}.
+     * appended meanwhile are neither parsed nor hashed), looking for a quote on the way. Empty
+     * when it stopped: at the first quote, which it reports by setting {@code stop} (the chunks
+     * are wasted: a quoted field may hold a line break), or once something else set
+     * {@code stop}. Between buffers it runs {@code tick}.
      */
-    static Scan scan(FileChannel channel, long size, Runnable tick, AtomicBoolean stop) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+    static Optional<String> scan(FileChannel channel, long size, Runnable tick, AtomicBoolean stop) throws IOException {
+        MessageDigest sha = ExportStream.sha256Digest();
         byte[] b = new byte[1 << 20];
         ByteBuffer buffer = ByteBuffer.wrap(b);
         long position = 0;
@@ -137,15 +128,15 @@ final class Chunks {
             position += n;
             sha.update(b, 0, n);
             if (hasQuote(b, n)) {
-                stop.set(true); // the chunks are wasted: a quoted field may hold a line break
-                return new Scan(null, true);
+                stop.set(true);
+                return Optional.empty();
             }
             tick.run();
             if (stop.get()) {
-                return new Scan(null, false); // a chunk failed: the file is read in one pass anyway
+                return Optional.empty();
             }
         }
-        return new Scan(HexFormat.of().formatHex(sha.digest()), false);
+        return Optional.of(HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Whether {@code b[0, n)} holds a '"', eight bytes at a time. */

@@ -134,7 +134,7 @@ final class ExportReader {
         try (ExportStream in = ExportStream.open(path, progress::at)) {
             CSVParser parser = header(in);
             Plan plan = plan(parser);
-            Target target = new Target(plan, inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
+            Target target = shared(plan);
             records(parser, in, plan, target, line, () -> false);
             String sha = in.sha256();
             return target.count(sha);
@@ -194,8 +194,8 @@ final class ExportReader {
      * The parallel read: the header on this thread, the chunks on a pool, and meanwhile this
      * thread hashes the file and looks for quotes. Empty when the file must be read in one pass
      * instead — it has a quote, it is small, or a chunk failed (the one pass then says where).
+     * {@code size} is the file's size, -1 for anything but a regular file.
      */
-    /** {@code size}: the file's size, -1 for anything but a regular file. */
     private Optional<InputFile> readInChunks(long size) {
         // Only a regular file can be read twice and at any offset: a pipe (<(zcat …)) is read once, in one pass.
         if (size < 0 || size / 2 < reading.chunkBytes()) {
@@ -255,19 +255,19 @@ final class ExportReader {
                 }
                 progress.at(parsed.get());
             };
-            Chunks.Scan scan = Chunks.scan(channel, cuts[chunks], mergeDone, stop);
+            Optional<String> sha256 = Chunks.scan(channel, cuts[chunks], mergeDone, stop);
             while (merged[0] < chunks && !stop.get()) {
                 await(futures.get(merged[0]), () -> progress.at(parsed.get()));
                 merge(whole, futures, merged[0]++, stop);
                 progress.at(parsed.get());
             }
-            if (stop.get() || scan.quoted()) {
-                return Optional.empty();
+            if (stop.get() || sha256.isEmpty()) {
+                return Optional.empty(); // a quote, or a chunk failed
             }
-            Target shared = new Target(plan, inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
+            Target shared = shared(plan);
             shared.merge(whole);
             progress.chunked(chunks);
-            return Optional.of(shared.count(scan.sha256()));
+            return Optional.of(shared.count(sha256.get()));
         } finally {
             stop.set(true);
             pool.shutdownNow();
@@ -332,6 +332,11 @@ final class ExportReader {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** A target over the accumulators shared by all files. */
+    private Target shared(Plan plan) {
+        return new Target(plan, inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
     }
 
     private Accumulator[][] fresh() {

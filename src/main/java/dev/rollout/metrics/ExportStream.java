@@ -56,12 +56,7 @@ final class ExportStream implements Closeable {
 
     /** Opens {@code path}, telling {@code bytesRead} the running count of bytes read from the file. */
     static ExportStream open(Path path, LongConsumer bytesRead) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        MessageDigest sha = sha256Digest();
         InputStream raw = bytes(path);
         try {
             DigestInputStream digest = new DigestInputStream(new BufferedInputStream(new Counting(raw, bytesRead), BUFFER), sha);
@@ -72,6 +67,15 @@ final class ExportStream implements Closeable {
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    /** A fresh SHA-256 digest: an export's hash in the audit trail, whichever way it is read. */
+    static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 
