@@ -82,6 +82,11 @@ for i in $(seq 1 "$RUNS"); do
   rc=$(measure rollout "$TMP/rollout-$i.json" \
     target/rollout evaluate "$SPEC" --metrics "$LOG" -o json --state "$TMP/state.json")
   case $rc in 0|3|4) ;; *) cat "$TMP/rollout.err" "$TMP/rollout-$i.json" >&2; die "rollout evaluate exited $rc";; esac
+  # the same on one parsing thread: what the second core adds
+  rm -f "$TMP/state.json"*
+  rc=$(ROLLOUT_THREADS=1 measure rollout1 "$TMP/rollout1-$i.json" \
+    target/rollout evaluate "$SPEC" --metrics "$LOG" -o json --state "$TMP/state.json")
+  case $rc in 0|3|4) ;; *) cat "$TMP/rollout1.err" >&2; die "rollout evaluate (one thread) exited $rc";; esac
   rc=$(measure peer "$TMP/peer-$i.json" "$PYTHON" src/bench/peer.py "$LOG")
   [ "$rc" = 0 ] || { cat "$TMP/peer.err" >&2; die "peer exited $rc"; }
   echo "# run $i: rollout $(tail -n1 "$TMP/rollout.times" | awk '{printf "%.2f s %d MB", $1, $2/1024}'), peer $(tail -n1 "$TMP/peer.times" | awk '{printf "%.2f s %d MB", $1, $2/1024}')" >&2
@@ -142,6 +147,8 @@ rw, rm = times("rollout")
 pw, pm = times("peer")
 print(f"\nevaluate, median of {runs} | wall s | peak RSS MB")
 print(f"  rollout evaluate         | {rw:6.2f} | {rm / 1024:7.0f}")
+r1w, r1m = times("rollout1")
+print(f"  ... ROLLOUT_THREADS=1    | {r1w:6.2f} | {r1m / 1024:7.0f}")
 print(f"  pandas + scikit-learn    | {pw:6.2f} | {pm / 1024:7.0f}")
 print(f"  ratio rollout/peer       | {rw / pw:6.3f} | {rm / pm:7.3f}   (goal: <= 0.100 | <= 0.250)")
 
