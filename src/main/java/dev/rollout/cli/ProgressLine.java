@@ -1,9 +1,11 @@
 package dev.rollout.cli;
 
 import dev.rollout.metrics.Reading;
+import dev.rollout.spec.DurationText;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -69,7 +71,7 @@ final class ProgressLine implements Reading.Progress {
     }
 
     /**
-     * "reading predictions.csv  123 MB of 323 MB (38 %)  95 MB/s  about 2 s left", at most
+     * "reading predictions.csv  123 MB of 323 MB (38 %)  95 MB/s  about 2s left", at most
      * {@link #WIDTH} characters: a long file name loses its beginning ("…ions-2026-03-02.csv").
      */
     String line(long bytesRead, long elapsedNanos) {
@@ -111,8 +113,8 @@ final class ProgressLine implements Reading.Progress {
         return mb < 10 ? String.format(Locale.ROOT, "%.1f MB", mb) : String.format(Locale.ROOT, "%,d MB", Math.round(mb));
     }
 
+    /** Time left in whole seconds, rounded up, spelt as every duration the tool prints ("2m5s"). */
     static String duration(double seconds) {
-        long s = Math.round(Math.ceil(seconds));
-        return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
+        return DurationText.format(Duration.ofSeconds((long) Math.ceil(seconds)));
     }
 }

@@ -29,7 +29,7 @@ class ProgressLineTest {
         line.start("/data/logs/predictions.csv", 323_000_000);
         now = 2_000_000_000L;
         line.at(100_000_000);
-        String first = "reading predictions.csv  100 MB of 323 MB (30 %)  50 MB/s  about 5 s left";
+        String first = "reading predictions.csv  100 MB of 323 MB (30 %)  50 MB/s  about 5s left";
         assertEquals("\r" + first, out.toString());
         now += 100_000_000L;
         line.at(105_000_000); // within 200 ms of the last draw: not redrawn
@@ -74,8 +74,8 @@ class ProgressLineTest {
 
     @Test
     void durationsAndSizesRead() {
-        assertEquals("2 s", ProgressLine.duration(1.2));
-        assertEquals("2 min 5 s", ProgressLine.duration(125));
+        assertEquals("2s", ProgressLine.duration(1.2));
+        assertEquals("2m5s", ProgressLine.duration(125));
         assertEquals("9.9 MB", ProgressLine.megabytes(9_900_000));
         assertEquals("1,234 MB", ProgressLine.megabytes(1_234_000_000L));
     }
