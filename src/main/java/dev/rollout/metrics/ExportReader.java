@@ -134,7 +134,7 @@ final class ExportReader {
         try (ExportStream in = ExportStream.open(path, progress::at)) {
             CSVParser parser = header(in);
             Plan plan = plan(parser);
-            Target target = shared(plan);
+            Target target = shared();
             records(parser, in, plan, target, line, () -> false);
             String sha = in.sha256();
             return target.count(sha);
@@ -247,7 +247,7 @@ final class ExportReader {
             Progress progress = reading.progress();
             // The file's own accumulators, so a failing chunk leaves the shared ones untouched. Chunks are merged
             // in file order as they finish, also while the file is hashed, so finished ones do not pile up.
-            Target whole = new Target(plan, fresh());
+            Target whole = new Target(fresh());
             int[] merged = {0};
             Runnable mergeDone = () -> {
                 while (merged[0] < chunks && futures.get(merged[0]).isDone() && !stop.get()) {
@@ -264,7 +264,7 @@ final class ExportReader {
             if (stop.get() || sha256.isEmpty()) {
                 return Optional.empty(); // a quote, or a chunk failed
             }
-            Target shared = shared(plan);
+            Target shared = shared();
             shared.merge(whole);
             progress.chunked(chunks);
             return Optional.of(shared.count(sha256.get()));
@@ -288,7 +288,7 @@ final class ExportReader {
     /** One chunk, parsed on a pool thread into accumulators of its own. */
     private Target chunk(FileChannel channel, Plan plan, long from, long to, AtomicLong parsed, BooleanSupplier stop)
             throws IOException {
-        Target target = new Target(plan, fresh());
+        Target target = new Target(fresh());
         try (ExportStream in = ExportStream.range(channel, from, to, parsed);
              CSVParser parser = CSVParser.builder().setReader(in.reader()).setFormat(chunkFormat()).get()) {
             records(parser, in, plan, target, new long[1], stop);
@@ -335,8 +335,8 @@ final class ExportReader {
     }
 
     /** A target over the accumulators shared by all files. */
-    private Target shared(Plan plan) {
-        return new Target(plan, inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
+    private Target shared() {
+        return new Target(inputs.all().stream().map(i -> i.variants).toArray(Accumulator[][]::new));
     }
 
     private Accumulator[][] fresh() {
@@ -352,7 +352,6 @@ final class ExportReader {
 
     /** Where one pass's rows go: the shared accumulators (one pass) or a chunk's own. */
     private final class Target {
-        final Plan plan;
         final Accumulator[][] acc;
         /** Long format: the inputs some row named. */
         final boolean[] named;
@@ -360,8 +359,7 @@ final class ExportReader {
         long dataRows;
         long inWindow;
 
-        Target(Plan plan, Accumulator[][] acc) {
-            this.plan = plan;
+        Target(Accumulator[][] acc) {
             this.acc = acc;
             this.named = new boolean[acc.length];
         }
