@@ -2,6 +2,7 @@ package dev.rollout.cli;
 
 import dev.rollout.RolloutException;
 import dev.rollout.lifecycle.RolloutState;
+import dev.rollout.state.OwnedFile;
 import dev.rollout.state.StatePaths;
 import dev.rollout.state.StateStore;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 @Command(name = "status", description = "Where the rollout stands; with --dir, every rollout whose state file is in DIR (or DIR/.rollout).",
@@ -46,10 +48,12 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
     public Integer call() {
         Printer printer = new Printer(env, common);
         if (dir != null) {
+            List<String> skipped = new ArrayList<>();
             List<Views.RolloutView> views = new ArrayList<>();
-            for (Path p : stateFiles(dir)) {
+            for (Path p : stateFiles(dir, skipped::add)) {
                 views.add(view(p));
             }
+            printer.warnings(skipped);
             Views.StatusList list = new Views.StatusList(views);
             printer.print(list, () -> TextViews.statusList(views, printer.ansi()), () -> MarkdownViews.statusList(views));
             return 0;
@@ -77,7 +81,12 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
         return Views.RolloutView.of(rollout, new Views.ModelView("", ""), state, Optional.empty(), statePath.toString());
     }
 
-    private static List<Path> stateFiles(Path dir) {
+    /**
+     * The {@code *.state.json} regular files in DIR and DIR/.rollout. Anything else of that name
+     * (a FIFO, whose open would block; a directory; a link, which the store never follows) is
+     * skipped with a warning: one stray entry must not hide every other rollout from a dashboard.
+     */
+    private static List<Path> stateFiles(Path dir, Consumer<String> skipped) {
         if (!Files.isDirectory(dir)) {
             throw RolloutException.input(RolloutException.Location.file(dir.toString()), "not a directory");
         }
@@ -87,7 +96,14 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
                 continue;
             }
             try (Stream<Path> files = Files.list(d)) {
-                files.filter(p -> p.getFileName().toString().endsWith(".state.json")).sorted().forEach(found::add);
+                for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".state.json")).sorted().toList()) {
+                    Optional<String> kind = OwnedFile.irregular(p);
+                    if (kind.isPresent()) {
+                        skipped.accept("skipped " + p + ": " + kind.get() + ", not a state file");
+                    } else {
+                        found.add(p);
+                    }
+                }
             } catch (IOException e) {
                 throw RolloutException.input(RolloutException.Location.file(d.toString()), "cannot list: " + e.getMessage());
             }

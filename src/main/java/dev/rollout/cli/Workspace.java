@@ -6,6 +6,7 @@ import dev.rollout.state.StatePaths;
 import dev.rollout.state.StateStore;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** A loaded spec and the state store that belongs to it, as the options and environment say. */
 record Workspace(RolloutSpec spec, Path specFile, StateStore store, StatePaths paths) {
@@ -14,7 +15,8 @@ record Workspace(RolloutSpec spec, Path specFile, StateStore store, StatePaths p
         RolloutSpec spec = SpecLoader.load(specFile);
         Path state = common.state(env).orElseGet(() -> defaultState(specFile, spec.name()));
         StatePaths paths = StatePaths.of(state);
-        return new Workspace(spec, specFile, new StateStore(paths, common.lockTimeout(), env.clock(), command), paths);
+        return new Workspace(spec, specFile,
+                new StateStore(paths, common.lockTimeout(), env.clock(), command, Optional.of(spec.name())), paths);
     }
 
     /** {@code .rollout/<name>.state.json} in the spec's directory. */

@@ -1,5 +1,7 @@
 package dev.rollout.state;
 
+import dev.rollout.RolloutException;
+
 import java.nio.file.Path;
 
 /**
@@ -22,13 +24,15 @@ public record StatePaths(Path state, Path history, Path lock, Path backup) {
      * {@code x/fraud.history.jsonl}; a name not ending in {@code .state.json} loses a
      * {@code .json} suffix if it has one ({@code x/a.json} gives {@code x/a.history.jsonl},
      * {@code x/a} gives {@code x/a.history.jsonl}). The lock and the backup append
-     * {@code .lock} and {@code .backup} to the full name.
+     * {@code .lock} and {@code .backup} to the full name. The root directory, which has no
+     * name, is an input error.
      */
     public static StatePaths of(Path state) {
         Path abs = state.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         if (dir == null || abs.getFileName() == null) {
-            throw new IllegalArgumentException("not a state file path: " + state);
+            throw RolloutException.input(RolloutException.Location.file(state.toString()),
+                    "not a state file path: it names no file (the root directory)");
         }
         String name = abs.getFileName().toString();
         String stem = name.endsWith(STATE_SUFFIX) ? name.substring(0, name.length() - STATE_SUFFIX.length())

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -97,10 +98,20 @@ public final class StateStore {
     private static final long MAX_BACKOFF_MS = 500;
     private static final Pattern SERIAL = Pattern.compile("\"serial\"\\s*:\\s*(\\d{1,18})");
 
+    /** A state is a few KB (some 200 bytes a sequential metric): a larger file is not one this tool wrote. */
+    static final OwnedFile.Limit STATE_LIMIT = new OwnedFile.Limit(16L << 20,
+            "a state rollout writes is a few KB: is this the right file?");
+    /** Some 300 to 500 bytes an event: half a million events, years of evaluations every five minutes. */
+    static final OwnedFile.Limit HISTORY_LIMIT = new OwnedFile.Limit(256L << 20,
+            "move its older lines, whole lines, to an archive file: the newer lines alone still read as the history");
+    /** The lock file holds one line naming its holder. */
+    private static final OwnedFile.Limit LOCK_LIMIT = new OwnedFile.Limit(1L << 20, "it holds one line naming its holder");
+
     private final StatePaths paths;
     private final Duration lockTimeout;
     private final Clock clock;
     private final String command;
+    private final Optional<String> rollout;
 
     /**
      * What a change decided.
@@ -130,10 +141,22 @@ public final class StateStore {
      *                    lock (e.g. {@code rollout advance rollout.yaml})
      */
     public StateStore(StatePaths paths, Duration lockTimeout, Clock clock, String command) {
+        this(paths, lockTimeout, clock, command, Optional.empty());
+    }
+
+    /**
+     * A store that only accepts the state of one rollout: a state file whose {@code rollout}
+     * is another name is a conflict on every read, so a command given the wrong {@code --state}
+     * never acts on, or shows, another rollout as if it were this one.
+     *
+     * @param rollout the spec's {@code name}; empty accepts any (a state known only by its path)
+     */
+    public StateStore(StatePaths paths, Duration lockTimeout, Clock clock, String command, Optional<String> rollout) {
         this.paths = Objects.requireNonNull(paths, "paths");
         this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.command = Objects.requireNonNull(command, "command");
+        this.rollout = Objects.requireNonNull(rollout, "rollout");
     }
 
     public StatePaths paths() {
@@ -145,18 +168,19 @@ public final class StateStore {
     /**
      * The current state, or empty when there is no state file. Takes no lock and changes
      * nothing. An empty, truncated or garbage file, or one of a format version this program
-     * does not know, is an input error naming the file (and the backup, when there is one).
+     * does not know, is an input error naming the file (and the backup, when there is one), as
+     * is anything but a regular file (a symlink, FIFO, device, directory) or a file over
+     * {@link #STATE_LIMIT}. A state of another rollout than the one this store is for is a conflict.
      */
     public Optional<RolloutState> read() {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(paths.state());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw RolloutException.input(Location.file(paths.state().toString()), "cannot read the state: " + reason(e));
+        Optional<RolloutState> state = OwnedFile.read(paths.state(), "state file", STATE_LIMIT).map(this::parse);
+        if (state.isPresent() && rollout.isPresent() && !state.get().rollout().equals(rollout.get())) {
+            throw new RolloutException(RolloutException.Kind.CONFLICT, Location.file(paths.state().toString()),
+                    "this is the state of rollout '" + state.get().rollout() + "', not of '" + rollout.get()
+                            + "' (the spec's name); give the spec of '" + state.get().rollout() + "', or the --state of '"
+                            + rollout.get() + "'");
         }
-        return Optional.of(parse(bytes));
+        return state;
     }
 
     private RolloutState parse(byte[] bytes) {
@@ -166,7 +190,7 @@ public final class StateStore {
             return quick.get();
         }
         String file = paths.state().toString();
-        String backup = Files.exists(paths.backup())
+        String backup = Files.exists(paths.backup(), LinkOption.NOFOLLOW_LINKS)
                 ? "; the previous good state is in " + paths.backup()
                 : "; there is no backup (" + paths.backup() + " does not exist)";
         if (isBlank(bytes)) {
@@ -258,14 +282,11 @@ public final class StateStore {
         // The state first, then the history: every event of a committed serial was appended
         // before that serial's rename, so this pair of reads is a consistent snapshot.
         long committed = read().map(RolloutState::serial).orElse(0L);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(paths.history());
-        } catch (NoSuchFileException e) {
+        Optional<byte[]> file = OwnedFile.read(paths.history(), "history", HISTORY_LIMIT);
+        if (file.isEmpty()) {
             return List.of();
-        } catch (IOException e) {
-            throw RolloutException.input(Location.file(paths.history().toString()), "cannot read the history: " + reason(e));
         }
+        byte[] bytes = file.get();
         List<String> lines = splitLines(bytes);
         int last = lines.size() - 1;
         while (last >= 0 && lines.get(last) != null && lines.get(last).isBlank()) {
@@ -367,6 +388,8 @@ public final class StateStore {
      */
     public <T> T update(Function<Optional<RolloutState>, Update<T>> change) {
         Objects.requireNonNull(change, "change");
+        // Before anything is created or locked, so that a refused file leaves nothing behind, not even a lock file.
+        requireOwnedFiles();
         Path dir = paths.directory();
         try {
             Files.createDirectories(dir);
@@ -388,9 +411,9 @@ public final class StateStore {
             FileChannel channel;
             try {
                 channel = FileChannel.open(paths.lock(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
-                throw RolloutException.input(Location.file(paths.lock().toString()), "cannot open the lock file: " + reason(e));
+                throw OwnedFile.failure(paths.lock(), "lock file", "cannot open", e);
             }
             // Every access to the lock file while we hold the lock goes through this one
             // channel: opening and closing any other channel on it would drop the lock.
@@ -412,6 +435,15 @@ public final class StateStore {
         } finally {
             local.unlock();
         }
+    }
+
+    /** Refuses a state, history, lock or backup that is not a regular file, or is too large to read. */
+    private void requireOwnedFiles() {
+        OwnedFile.require(paths.state(), "state file", STATE_LIMIT);
+        OwnedFile.require(paths.history(), "history", HISTORY_LIMIT);
+        // Neither is read here: the lock is only locked and truncated, the backup only replaced.
+        OwnedFile.regular(paths.lock(), "lock file");
+        OwnedFile.regular(paths.backup(), "backup");
     }
 
     private <T> T locked(Function<Optional<RolloutState>, Update<T>> change) {
@@ -436,8 +468,15 @@ public final class StateStore {
                         + " in a write of serial " + next.serial());
             }
         }
-        appendHistory(update.events());
-        writeState(next);
+        long historyBefore = appendHistory(update.events());
+        try {
+            writeState(next);
+        } catch (RuntimeException e) {
+            // The state was not replaced, so the events just appended belong to no write. Readers
+            // would drop them, but a retry on a full disk would leave another group every time.
+            cutHistory(historyBefore);
+            throw e;
+        }
         return update.result();
     }
 
@@ -457,7 +496,9 @@ public final class StateStore {
             throw RolloutException.input(Location.file(paths.lock().toString()), "cannot create the lock file: " + reason(e));
         }
         try {
-            Object key = Files.readAttributes(paths.lock(), BasicFileAttributes.class).fileKey();
+            BasicFileAttributes attrs = OwnedFile.regular(paths.lock(), "lock file")
+                    .orElseThrow(() -> new NoSuchFileException(paths.lock().toString()));
+            Object key = attrs.fileKey();
             return key != null ? key : paths.lock().toRealPath();
         } catch (IOException e) {
             return paths.lock();
@@ -543,14 +584,15 @@ public final class StateStore {
     /** The holder as it described itself. Safe to read with another channel: this process does not hold the lock. */
     private String holder() {
         try {
-            String text = new String(Files.readAllBytes(paths.lock()), StandardCharsets.UTF_8).trim();
+            String text = new String(OwnedFile.read(paths.lock(), "lock file", LOCK_LIMIT).orElse(new byte[0]),
+                    StandardCharsets.UTF_8).trim();
             JsonNode info = text.isEmpty() ? null : Json.READ.readTree(text);
             if (info != null && info.hasNonNull("pid")) {
                 return "pid " + info.get("pid").asText() + " (" + info.path("user").asText("?") + "@"
                         + info.path("host").asText("?") + ", `" + info.path("command").asText("?") + "`, since "
                         + info.path("since").asText("?") + ")";
             }
-        } catch (IOException e) {
+        } catch (IOException | RolloutException e) {
             // The holder may be rewriting it right now; say what we know.
         }
         return "another process (it has not said which)";
@@ -600,10 +642,14 @@ public final class StateStore {
      * Appends one line per event and fsyncs before the state is renamed into place, so a
      * committed state never lacks its events. An incomplete last line left by a crashed append
      * is cut off first: its write never committed, and a new line must not glue onto it.
+     * An append that fails (a full disk) is cut off again, so it leaves nothing.
+     *
+     * @return the length of the history before the append, for {@link #cutHistory}; -1 when
+     *         nothing was appended
      */
-    private void appendHistory(List<HistoryEvent> events) {
+    private long appendHistory(List<HistoryEvent> events) {
         if (events.isEmpty()) {
-            return;
+            return -1;
         }
         Path file = paths.history();
         String write = Long.toHexString(ProcessHandle.current().pid()) + "-"
@@ -616,7 +662,7 @@ public final class StateStore {
                 text.append(JsonWrite.WRITE.writeValueAsString(node)).append('\n');
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 long position = completeLength(ch);
                 byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
                 if (position < 0) {
@@ -626,14 +672,45 @@ public final class StateStore {
                 } else if (position < ch.size()) {
                     ch.truncate(position);
                 }
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    position += ch.write(buf, position);
+                long before = position;
+                try {
+                    ByteBuffer buf = ByteBuffer.wrap(bytes);
+                    while (buf.hasRemaining()) {
+                        position += ch.write(buf, position);
+                    }
+                    ch.force(true);
+                } catch (IOException e) {
+                    try {
+                        cut(ch, before);
+                    } catch (IOException again) {
+                        e.addSuppressed(again);
+                    }
+                    throw e;
                 }
-                ch.force(true);
+                return before;
             }
         } catch (IOException e) {
-            throw RolloutException.input(Location.file(file.toString()), "cannot append to the history: " + reason(e));
+            throw OwnedFile.failure(file, "history", "cannot append to", e);
+        }
+    }
+
+    /** Cuts the history back to {@code length}, the events of a write whose state was not written. */
+    private void cutHistory(long length) {
+        if (length < 0) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(paths.history(), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            cut(ch, length);
+        } catch (IOException e) {
+            // Readers still drop the orphan group: its serial never committed.
+        }
+    }
+
+    /** Shrinking needs no free space, so this works on the full disk that failed the write. */
+    private static void cut(FileChannel ch, long length) throws IOException {
+        if (ch.size() > length) {
+            ch.truncate(length);
+            ch.force(true);
         }
     }
 
@@ -705,7 +782,7 @@ public final class StateStore {
             byte[] bytes = (JsonWrite.WRITE.writerWithDefaultPrettyPrinter().writeValueAsString(next) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
             tmp = writeTemp(bytes);
-            if (Files.exists(state)) {
+            if (Files.exists(state, LinkOption.NOFOLLOW_LINKS)) {
                 keepOwnership(state, tmp);
                 backup();
             }
@@ -741,7 +818,8 @@ public final class StateStore {
     private void backup() throws IOException {
         Path tmp = null;
         try {
-            tmp = writeTemp(Files.readAllBytes(paths.state()));
+            tmp = writeTemp(OwnedFile.read(paths.state(), "state file", STATE_LIMIT)
+                    .orElseThrow(() -> new NoSuchFileException(paths.state().toString())));
             keepOwnership(paths.state(), tmp);
             Files.move(tmp, paths.backup(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
@@ -805,7 +883,7 @@ public final class StateStore {
         return true;
     }
 
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         String m = e.getMessage();
         String kind = e.getClass().getSimpleName();
         if (e instanceof JsonProcessingException j) {

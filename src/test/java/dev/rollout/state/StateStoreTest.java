@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -428,6 +429,69 @@ class StateStoreTest {
         Files.delete(paths.backup());
         store.update(increment("w", 2, 0));
         assertEquals(List.of("w:0", "w:1", "w:2"), who(store.history(w -> { })));
+    }
+
+    @Test
+    void failedRetriesOfAWriteDoNotGrowTheHistory() throws IOException {
+        // A full disk, made deterministic: the change (run under the lock, after the store checked
+        // its files) puts a non-empty directory where the backup goes, so the state write fails
+        // after the events were appended, as ENOSPC on the temp file would.
+        StateStore store = written(2);
+        StatePaths paths = StatePaths.of(statePath());
+        byte[] state = Files.readAllBytes(statePath());
+        long size = Files.size(paths.history());
+        for (int retry = 0; retry < 5; retry++) {
+            if (Files.isDirectory(paths.backup())) {
+                Files.delete(paths.backup().resolve("in-the-way"));
+            }
+            Files.deleteIfExists(paths.backup());
+            Function<Optional<RolloutState>, StateStore.Update<Long>> step = increment("retry", retry, 0);
+            RolloutException e = assertThrows(RolloutException.class, () -> store.update(current -> {
+                try {
+                    Files.createDirectories(paths.backup().resolve("in-the-way"));
+                } catch (IOException io) {
+                    throw new java.io.UncheckedIOException(io);
+                }
+                return step.apply(current);
+            }));
+            assertEquals(1, e.kind().exitCode());
+            assertArrayEquals(state, Files.readAllBytes(statePath()));
+            assertEquals(size, Files.size(paths.history()), "retry " + retry + " left its events in the history");
+        }
+        assertEquals(List.of("w:0", "w:1"), who(store.history(w -> { })));
+        Files.delete(paths.backup().resolve("in-the-way"));
+        Files.delete(paths.backup());
+        store.update(increment("w", 2, 0));
+        assertEquals(List.of("w:0", "w:1", "w:2"), who(store.history(w -> { })));
+    }
+
+    @Test
+    void aSymlinkedLockOrHistoryIsRefusedAndItsTargetKeepsItsBytes() throws IOException {
+        StateStore store = written(1);
+        StatePaths paths = StatePaths.of(statePath());
+        Path victim = dir.resolve("victim");
+        byte[] precious = "precious, no newline".getBytes(StandardCharsets.UTF_8);
+        for (Path owned : List.of(paths.lock(), paths.history(), paths.backup())) {
+            Files.write(victim, precious);
+            Path saved = dir.resolve("saved");
+            Files.deleteIfExists(saved);
+            if (Files.exists(owned)) {
+                Files.move(owned, saved);
+            }
+            Files.createSymbolicLink(owned, victim);
+            byte[] state = Files.readAllBytes(statePath());
+            RolloutException e = assertThrows(RolloutException.class, () -> store.update(increment("w", 9, 0)));
+            assertEquals(1, e.kind().exitCode());
+            assertTrue(e.describe().startsWith(owned + ": ") && e.describe().contains("symbolic link"), e.describe());
+            assertArrayEquals(precious, Files.readAllBytes(victim), owned.toString());
+            assertArrayEquals(state, Files.readAllBytes(statePath()), owned.toString());
+            Files.delete(owned);
+            if (Files.exists(saved)) {
+                Files.move(saved, owned);
+            }
+        }
+        store.update(increment("w", 1, 0));
+        assertEquals(List.of("w:0", "w:1"), who(store.history(w -> { })));
     }
 
     // ------------------------------------------------------------------ threads of one process
