@@ -41,6 +41,14 @@ final class ReportCommand extends SpecCommand {
         List<HistoryEvent> events = ws.store().history(warnings::add);
         printer.warnings(warnings);
         String html = ReportPage.render(ws.spec(), state, events, env.now());
+        write(html);
+        printer.print(Map.of("report", out.toString(), "events", events.size()),
+                () -> "wrote " + out + " (" + events.size() + " events)\n");
+        return 0;
+    }
+
+    /** Into a temp file beside {@code --out}, renamed over it: a reader never sees half a page. */
+    private void write(String html) {
         Path tmp = null;
         try {
             Path dir = out.toAbsolutePath().getParent();
@@ -62,9 +70,6 @@ final class ReportCommand extends SpecCommand {
                 }
             }
         }
-        printer.print(Map.of("report", out.toString(), "events", events.size()),
-                () -> "wrote " + out + " (" + events.size() + " events)\n");
-        return 0;
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.rollout.state.StateStore;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** A loaded spec and the state store that belongs to it, as the options and environment say. */
+/** A loaded spec and the state store that belongs to it, as the options and environment say; the store refuses a state of another rollout. */
 record Workspace(RolloutSpec spec, Path specFile, StateStore store, StatePaths paths) {
 
     static Workspace open(Env env, CommonOptions common, Path specFile, String command) {
