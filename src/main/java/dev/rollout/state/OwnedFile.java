@@ -6,7 +6,6 @@ import dev.rollout.RolloutException.Location;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -141,18 +140,17 @@ public final class OwnedFile {
     /**
      * The error for an I/O failure on {@code file}: a refusal when it turned out not to be a
      * regular file (a link makes a {@code NOFOLLOW_LINKS} open fail with ELOOP, whose own
-     * message, "too many levels of symbolic links", would mislead), else what happened.
+     * message, "too many levels of symbolic links", would mislead), else what happened. The
+     * JDK reports ELOOP as a plain {@code IOException}, so the file is looked at again for any.
      */
     static RolloutException failure(Path file, String what, String doing, IOException e) {
-        if (e instanceof FileSystemException) {
-            try {
-                Optional<String> kind = irregular(file);
-                if (kind.isPresent()) {
-                    return refusal(file, what, kind.get());
-                }
-            } catch (IOException again) {
-                // say what the first failure was
+        try {
+            Optional<String> kind = irregular(file);
+            if (kind.isPresent()) {
+                return refusal(file, what, kind.get());
             }
+        } catch (IOException again) {
+            // say what the first failure was
         }
         return RolloutException.input(Location.file(file.toString()), doing + " the " + what + ": " + StateStore.reason(e));
     }

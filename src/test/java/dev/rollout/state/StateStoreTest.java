@@ -494,6 +494,19 @@ class StateStoreTest {
         assertEquals(List.of("w:0", "w:1"), who(store.history(w -> { })));
     }
 
+    @Test
+    void anOpenThatMeetsALinkSaysSoRatherThanTooManyLevelsOfLinks() throws IOException {
+        // The link that appears between the check and the open: NOFOLLOW_LINKS makes the open fail with ELOOP.
+        Path target = Files.writeString(dir.resolve("target"), "x");
+        Path link = Files.createSymbolicLink(dir.resolve("fraud.history.jsonl"), target);
+        IOException e = assertThrows(IOException.class,
+                () -> Files.newByteChannel(link, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS).close());
+        RolloutException refusal = OwnedFile.failure(link, "history", "cannot read", e);
+        assertEquals(1, refusal.kind().exitCode());
+        assertTrue(refusal.describe().startsWith(link + ": the history is a symbolic link, not a regular file"),
+                refusal.describe());
+    }
+
     // ------------------------------------------------------------------ threads of one process
 
     @Test
