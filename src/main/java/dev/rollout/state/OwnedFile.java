@@ -103,7 +103,7 @@ public final class OwnedFile {
     /** Refuses {@code file} unless it is absent or a regular file of at most {@code limit.bytes}. */
     static void require(Path file, String what, Limit limit) {
         regular(file, what).filter(attrs -> attrs.size() > limit.bytes()).ifPresent(attrs -> {
-            throw tooLarge(file, what, attrs.size(), limit);
+            throw tooLarge(file, what, mebibytes(attrs.size()), limit);
         });
     }
 
@@ -120,7 +120,7 @@ public final class OwnedFile {
             while (true) {
                 if (n == bytes.length) {
                     if (n > limit.bytes()) {
-                        throw tooLarge(file, what, n, limit);
+                        throw tooLarge(file, what, "over " + mebibytes(limit.bytes()), limit);
                     }
                     bytes = Arrays.copyOf(bytes, (int) Math.min(limit.bytes() + 1, 2L * n));
                 }
@@ -155,9 +155,9 @@ public final class OwnedFile {
         return RolloutException.input(Location.file(file.toString()), doing + " the " + what + ": " + StateStore.reason(e));
     }
 
-    private static RolloutException tooLarge(Path file, String what, long size, Limit limit) {
-        return RolloutException.input(Location.file(file.toString()), "the " + what + " holds " + mebibytes(size)
-                + ", more than the " + mebibytes(limit.bytes()) + " rollout reads; " + limit.advice());
+    private static RolloutException tooLarge(Path file, String what, String size, Limit limit) {
+        return RolloutException.input(Location.file(file.toString()), "the " + what + " is " + size
+                + ", and rollout reads at most " + mebibytes(limit.bytes()) + "; " + limit.advice());
     }
 
     /**

@@ -100,10 +100,10 @@ public final class StateStore {
 
     /** A state is a few KB (some 200 bytes a sequential metric): a larger file is not one this tool wrote. */
     static final OwnedFile.Limit STATE_LIMIT = new OwnedFile.Limit(16L << 20,
-            "a state rollout writes is a few KB: is this the right file?");
+            "a state it writes is a few KB: is this the right file?");
     /** Some 300 to 500 bytes an event: half a million events, years of evaluations every five minutes. */
     static final OwnedFile.Limit HISTORY_LIMIT = new OwnedFile.Limit(256L << 20,
-            "move its older lines, whole lines, to an archive file: the newer lines alone still read as the history");
+            "move its older lines (whole lines) to an archive file, the newer lines alone still read as the history");
     /** The lock file holds one line naming its holder. */
     private static final OwnedFile.Limit LOCK_LIMIT = new OwnedFile.Limit(1L << 20, "it holds one line naming its holder");
 
