@@ -1,5 +1,6 @@
 package dev.rollout.cli;
 
+import dev.rollout.ControlCharacters;
 import dev.rollout.RolloutException;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
@@ -14,7 +15,8 @@ import java.util.Map;
  * Builds the command line and maps every failure to an exit code and one message, in one
  * place: a {@link RolloutException} to its kind's code (1 or 5) and its located message,
  * anything else to 1 as an internal error. With {@code -o json} the error is a JSON document
- * on stdout too, so a script always has one document to parse.
+ * on stdout too, so a script always has one document to parse. On stderr the message is one
+ * line whatever it quotes: its control characters are escaped.
  */
 public final class Cli {
 
@@ -65,7 +67,7 @@ public final class Cli {
                 env.out().println(Printer.toJson(new Views.ErrorView(new Views.ErrorBody(2, e.getMessage()))));
                 env.out().flush();
             }
-            env.err().println("rollout: " + e.getMessage());
+            env.err().println("rollout: " + ControlCharacters.escaped(e.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, env.err());
             env.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             env.err().flush();
@@ -94,7 +96,7 @@ public final class Cli {
             env.out().println(Printer.toJson(new Views.ErrorView(new Views.ErrorBody(code, message))));
             env.out().flush();
         }
-        env.err().println("rollout: " + message);
+        env.err().println("rollout: " + ControlCharacters.escaped(message));
         if (verbose) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));

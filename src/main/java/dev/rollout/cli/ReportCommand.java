@@ -45,7 +45,7 @@ final class ReportCommand extends SpecCommand {
             throw RolloutException.input(RolloutException.Location.file(out.toString()), "cannot write the report: " + e.getMessage());
         }
         printer.print(java.util.Map.of("report", out.toString(), "events", events.size()),
-                () -> "wrote " + out + " (" + events.size() + " events)\n");
+                () -> "wrote " + dev.rollout.ControlCharacters.escaped(out.toString()) + " (" + events.size() + " events)\n");
         return 0;
     }
 }
