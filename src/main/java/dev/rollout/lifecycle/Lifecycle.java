@@ -148,9 +148,20 @@ public final class Lifecycle {
         return move(base, stage, events, EventType.ADVANCED, Action.ADVANCED, List.of());
     }
 
-    /** {@code rollout evaluate} in a started rollout: record the evaluation. */
-    public Outcome recordEvaluation(Evaluation evaluation) {
-        if (state.isEmpty() || state.get().status() != Status.PROGRESSING) {
+    /**
+     * {@code rollout evaluate} in a started rollout: record the evaluation. {@code judged} is
+     * the state the evaluation was computed on, read before the exports: the window began when
+     * that state entered its stage, so the evaluation belongs to that stage entry and to no
+     * other. Nothing is written when {@code judged} was not in a stage; a warning says so when
+     * the rollout left its stage while the exports were read.
+     */
+    public Outcome recordEvaluation(Evaluation evaluation, Optional<RolloutState> judged) {
+        Optional<RolloutState> inStage = judged.filter(j -> j.status() == Status.PROGRESSING);
+        if (state.isEmpty() || state.get().status() != Status.PROGRESSING || inStage.isEmpty()) {
+            if (inStage.isPresent()) {
+                warnings.add("evaluation not recorded: the rollout is " + statusWord() + " now; it changed while the"
+                        + " exports were read");
+            }
             return new Outcome(Optional.empty(), state, List.of(), Action.NONE, evaluation.decision().exitCode(),
                     evaluation.reasons(), warnings);
         }
@@ -158,6 +169,7 @@ public final class Lifecycle {
         checkCandidate(s);
         currentStage(s);
         checkEvaluatedStage(s, evaluation);
+        checkSameStageEntry(s, inStage.get());
         RolloutState next = withEvaluation(s, evaluation);
         List<HistoryEvent> events = new ArrayList<>();
         events.add(evaluated(evaluation, s.serial() + 1));
@@ -369,6 +381,19 @@ public final class Lifecycle {
         if (!s.stage().name().equals(e.stage())) {
             throw RolloutException.conflict("the rollout moved to stage " + s.stage().name() + " while stage " + e.stage()
                     + " was being evaluated; nothing recorded, run the command again");
+        }
+    }
+
+    /** The rollout may have been restarted, or rolled back and moved on again, into the same stage name. */
+    private void checkSameStageEntry(RolloutState s, RolloutState judged) {
+        if (!s.lineage().equals(judged.lineage())) {
+            throw RolloutException.conflict("the rollout was restarted (lineage " + judged.lineage() + " -> " + s.lineage()
+                    + ") while stage " + s.stage().name() + " was being evaluated; nothing recorded, run the command again");
+        }
+        if (!s.stage().enteredAt().equals(judged.stage().enteredAt())) {
+            throw RolloutException.conflict("the rollout entered stage " + s.stage().name() + " again at " + s.stage().enteredAt()
+                    + " while its visit from " + judged.stage().enteredAt() + " was being evaluated; nothing recorded,"
+                    + " run the command again");
         }
     }
 

@@ -127,7 +127,7 @@ class LifecyclePropertiesTest {
             case FORCE -> l.advance(new Lifecycle.AdvanceOptions(true, false, false), Optional.empty());
             case ADVANCE_ROLLBACK_ON_FAIL -> l.advance(new Lifecycle.AdvanceOptions(false, false, true), Optional.empty());
             case RESTART -> l.advance(new Lifecycle.AdvanceOptions(false, true, false), Optional.empty());
-            case EVALUATE_PROMOTE, EVALUATE_HOLD, EVALUATE_ROLLBACK -> l.recordEvaluation(evaluation(op, current, at));
+            case EVALUATE_PROMOTE, EVALUATE_HOLD, EVALUATE_ROLLBACK -> l.recordEvaluation(evaluation(op, current, at), current);
             case APPROVE -> l.approve("someone");
             case ROLLBACK -> l.rollback(new Lifecycle.RollbackTarget.Baseline());
             case ROLLBACK_PREVIOUS -> l.rollback(new Lifecycle.RollbackTarget.Previous());
