@@ -68,6 +68,25 @@ public final class Lifecycle {
                 .map(d -> d.isNegative() ? Duration.ZERO : d);
     }
 
+    /**
+     * Refuses a clock that is behind the entry into the rollout's stage: a skewed host, or a
+     * {@code ROLLOUT_NOW} from the past. Honouring it would write an approval or an evaluation
+     * dated before the stage began, which the stage then does not count (it cannot tell it from
+     * one of an earlier visit), a negative bake time, and a history that goes back in time.
+     * Every command that writes, or judges the stage's window, calls this first.
+     */
+    public static void checkClock(Optional<RolloutState> state, Instant now) {
+        Optional<String> behind = clockBehind(state, now);
+        if (behind.isPresent()) {
+            throw RolloutException.input(behind.get());
+        }
+    }
+
+    private static Optional<String> clockBehind(Optional<RolloutState> state, Instant now) {
+        return state.filter(s -> now.isBefore(s.stage().enteredAt())).map(s -> "the clock (" + now + ") is before stage "
+                + s.stage().name() + " was entered (" + s.stage().enteredAt() + "): check this host's clock");
+    }
+
     /** What {@code advance} would do now, in words, without an evaluation run now. */
     public String next() {
         if (state.isEmpty()) {
@@ -97,6 +116,7 @@ public final class Lifecycle {
 
     /** {@code rollout advance}, with the evaluation run now when {@code --metrics} was given. */
     public Outcome advance(AdvanceOptions options, Optional<Evaluation> evaluation) {
+        checkClock(state, request.now());
         if (options.restart()) {
             return restart();
         }
@@ -165,6 +185,7 @@ public final class Lifecycle {
             return new Outcome(Optional.empty(), state, List.of(), Action.NONE, evaluation.decision().exitCode(),
                     evaluation.reasons(), warnings);
         }
+        checkClock(state, request.now());
         RolloutState s = state.get();
         checkCandidate(s);
         currentStage(s);
@@ -180,6 +201,7 @@ public final class Lifecycle {
     public Outcome approve(String by) {
         RolloutState s = state.filter(x -> x.status() == Status.PROGRESSING).orElseThrow(() ->
                 RolloutException.conflict("nothing to approve: the rollout is " + statusWord()));
+        checkClock(state, request.now());
         checkIfStage(s);
         checkCandidate(s);
         StageSpec stage = currentStage(s);
@@ -197,6 +219,7 @@ public final class Lifecycle {
     /** {@code rollout rollback}. */
     public Outcome rollback(RollbackTarget target) {
         RolloutState s = state.orElseThrow(() -> RolloutException.conflict("nothing to roll back: the rollout has not started"));
+        checkClock(state, request.now());
         checkIfStage(s);
         if (s.status() == Status.ROLLED_BACK) {
             return nothing(s, 0, "already rolled back: all traffic is on baseline " + s.model().baseline());
@@ -352,7 +375,10 @@ public final class Lifecycle {
     private List<String> blockers(RolloutState s, StageSpec stage, Optional<EvaluationRecord> judged) {
         List<String> out = new ArrayList<>();
         Duration in = Duration.between(s.stage().enteredAt(), request.now());
-        if (in.compareTo(stage.bake()) < 0) {
+        Optional<String> behind = clockBehind(Optional.of(s), request.now());
+        if (behind.isPresent()) {
+            out.add(behind.get());
+        } else if (in.compareTo(stage.bake()) < 0) {
             out.add("bake time not over: " + Numbers.duration(in) + " of " + Numbers.duration(stage.bake()) + " in stage "
                     + stage.name() + " (" + Numbers.duration(stage.bake().minus(in)) + " left)");
         }
