@@ -6,7 +6,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
 import java.util.Map;
@@ -98,12 +97,21 @@ public final class Cli {
         }
         env.err().println("rollout: " + ControlCharacters.escaped(message));
         if (verbose) {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            env.err().print(trace);
+            trace(env.err(), e, "");
         }
         env.err().flush();
         return code;
+    }
+
+    /** The stack trace, each message on one escaped line like the error itself (printStackTrace would print it raw). */
+    private static void trace(PrintWriter err, Throwable t, String prefix) {
+        err.println(prefix + ControlCharacters.escaped(t.toString()));
+        for (StackTraceElement frame : t.getStackTrace()) {
+            err.println("    at " + frame);
+        }
+        if (t.getCause() != null && t.getCause() != t) {
+            trace(err, t.getCause(), "Caused by: ");
+        }
     }
 
     private static boolean wantsJson(String[] args) {

@@ -114,8 +114,11 @@ public final class Lifecycle {
 
     // ------------------------------------------------------------------ transitions
 
-    /** {@code rollout advance}, with the evaluation run now when {@code --metrics} was given. */
-    public Outcome advance(AdvanceOptions options, Optional<Evaluation> evaluation) {
+    /**
+     * {@code rollout advance}, with the evaluation run now when {@code --metrics} was given, on
+     * the state {@code judgedOn} (read before the exports; see {@link #recordEvaluation}).
+     */
+    public Outcome advance(AdvanceOptions options, Optional<Evaluation> evaluation, Optional<RolloutState> judgedOn) {
         checkClock(state, request.now());
         if (options.restart()) {
             return restart();
@@ -140,6 +143,7 @@ public final class Lifecycle {
         RolloutState base = s;
         if (evaluation.isPresent()) {
             checkEvaluatedStage(s, evaluation.get());
+            judgedOn.filter(j -> j.status() == Status.PROGRESSING).ifPresent(j -> checkSameStageEntry(s, j));
             base = withEvaluation(s, evaluation.get());
             events.add(evaluated(evaluation.get(), s.serial() + 1));
         }
@@ -169,14 +173,14 @@ public final class Lifecycle {
     }
 
     /**
-     * {@code rollout evaluate} in a started rollout: record the evaluation. {@code judged} is
+     * {@code rollout evaluate} in a started rollout: record the evaluation. {@code judgedOn} is
      * the state the evaluation was computed on, read before the exports: the window began when
      * that state entered its stage, so the evaluation belongs to that stage entry and to no
-     * other. Nothing is written when {@code judged} was not in a stage; a warning says so when
+     * other. Nothing is written when {@code judgedOn} was not in a stage; a warning says so when
      * the rollout left its stage while the exports were read.
      */
-    public Outcome recordEvaluation(Evaluation evaluation, Optional<RolloutState> judged) {
-        Optional<RolloutState> inStage = judged.filter(j -> j.status() == Status.PROGRESSING);
+    public Outcome recordEvaluation(Evaluation evaluation, Optional<RolloutState> judgedOn) {
+        Optional<RolloutState> inStage = judgedOn.filter(j -> j.status() == Status.PROGRESSING);
         if (state.isEmpty() || state.get().status() != Status.PROGRESSING || inStage.isEmpty()) {
             if (inStage.isPresent()) {
                 warnings.add("evaluation not recorded: the rollout is " + statusWord() + " now; it changed while the"

@@ -45,8 +45,12 @@ class EvaluateRaceTest {
 
     /** Runs evaluate on the pipe and, while it waits for the rows, {@code meanwhile}; then feeds it the rows. */
     CliRunner.Result evaluateWhile(Runnable meanwhile) throws Exception {
+        return runWhile("evaluate", meanwhile);
+    }
+
+    CliRunner.Result runWhile(String command, Runnable meanwhile) throws Exception {
         CompletableFuture<CliRunner.Result> evaluate = CompletableFuture.supplyAsync(() -> new CliRunner()
-                .at("2026-03-02T09:00:00Z").run("evaluate", spec.toString(), "--metrics", pipe.toString(), "-o", "json"));
+                .at("2026-03-02T09:00:00Z").run(command, spec.toString(), "--metrics", pipe.toString(), "-o", "json"));
         try (OutputStream rows = Files.newOutputStream(pipe)) {
             meanwhile.run();
             rows.write(Files.readAllBytes(export));
@@ -87,6 +91,19 @@ class EvaluateRaceTest {
         assertEquals(5, r.exit(), r.toString());
         assertTrue(r.err().contains("the rollout was restarted") && r.err().contains("nothing recorded"), r.err());
         assertEquals(List.of("STARTED", "RESTARTED"), events(cli), "the old visit's evaluation is not in the new lineage");
+    }
+
+    @Test
+    void anAdvanceWithMetricsRacingARestartNeitherRecordsNorMovesTheNewLineage() throws Exception {
+        CliRunner cli = new CliRunner().at("2026-03-02T08:00:00Z");
+        assertEquals(0, cli.run("advance", spec.toString()).exit());
+
+        CliRunner.Result r = runWhile("advance", () -> assertEquals(0, new CliRunner().at("2026-03-02T08:30:00Z")
+                .run("advance", spec.toString(), "--restart").exit()));
+
+        assertEquals(5, r.exit(), r.toString());
+        assertTrue(r.err().contains("the rollout was restarted"), r.err());
+        assertEquals(List.of("STARTED", "RESTARTED"), events(cli), "offline.csv judged the old visit, not the new one");
     }
 
     @Test

@@ -97,6 +97,10 @@ class OutputEscapingTest {
         assertInert(to.err());
         assertEquals(1, to.err().lines().count(), to.err());
         assertTrue(to.err().contains("--to x\\n" + FORGED + "\\u001b[2J: no such stage"), to.err());
+        CliRunner.Result verbose = cli.run("rollback", spec.toString(), "--to", "x\n" + FORGED + CLEAR_SCREEN, "--reason", "r",
+                "--verbose");
+        assertInert(verbose.err());
+        assertFalse(verbose.err().lines().anyMatch(l -> l.startsWith(FORGED)), "the stack trace too: " + verbose.err());
 
         CliRunner.Result option = cli.run("status", spec.toString(), "--bogus" + CLEAR_SCREEN);
         assertEquals(2, option.exit(), option.toString());
