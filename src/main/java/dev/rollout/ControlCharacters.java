@@ -15,8 +15,8 @@ public final class ControlCharacters {
 
     /**
      * {@code s} with line breaks and tabs as {@code \n}, {@code \r}, {@code \t}, and every other
-     * C0 or C1 control character, DEL, line or paragraph separator and bidi embedding, override
-     * or isolate as {@code \}{@code uXXXX}. Backslashes stay as they are: the result is one line
+     * C0 or C1 control character, DEL, line or paragraph separator and bidi embedding, override,
+     * isolate or mark as {@code \}{@code uXXXX}. Backslashes stay as they are: the result is one line
      * that cannot do anything but be read.
      */
     public static String escaped(String s) {
@@ -50,6 +50,7 @@ public final class ControlCharacters {
         return Character.isISOControl(c) // C0, DEL, C1
                 || c == '\u2028' || c == '\u2029' // line and paragraph separators
                 || c >= '\u202A' && c <= '\u202E' // bidi embeddings and overrides
-                || c >= '\u2066' && c <= '\u2069'; // bidi isolates
+                || c >= '\u2066' && c <= '\u2069' // bidi isolates
+                || c == '\u200E' || c == '\u200F' || c == '\u061C'; // bidi marks: the rest of "Trojan Source"
     }
 }
