@@ -74,7 +74,7 @@ final class AdvanceCommand extends SpecCommand {
         Optional<Evaluation> judged = evaluation;
         Lifecycle.AdvanceOptions options = new Lifecycle.AdvanceOptions(force, restart, rollbackOnFail);
         Outcome outcome = Transition.apply(ws, env, dryRun, Optional.ofNullable(ifStage), Optional.ofNullable(reason),
-                l -> l.advance(options, judged));
+                l -> l.advance(options, judged, state));
         warnings.addAll(outcome.warnings());
         return Transition.print(printer, ws, outcome, warnings, dryRun, evaluation);
     }

@@ -1,11 +1,11 @@
 package dev.rollout.cli;
 
+import dev.rollout.ControlCharacters;
 import dev.rollout.RolloutException;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,7 +14,8 @@ import java.util.Map;
  * Builds the command line and maps every failure to an exit code and one message, in one
  * place: a {@link RolloutException} to its kind's code (1 or 5) and its located message,
  * anything else to 1 as an internal error. With {@code -o json} the error is a JSON document
- * on stdout too, so a script always has one document to parse.
+ * on stdout too, so a script always has one document to parse. On stderr the message is one
+ * line whatever it quotes: its control characters are escaped.
  */
 public final class Cli {
 
@@ -65,7 +66,7 @@ public final class Cli {
                 env.out().println(Printer.toJson(new Views.ErrorView(new Views.ErrorBody(2, e.getMessage()))));
                 env.out().flush();
             }
-            env.err().println("rollout: " + e.getMessage());
+            env.err().println("rollout: " + ControlCharacters.escaped(e.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, env.err());
             env.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             env.err().flush();
@@ -94,14 +95,23 @@ public final class Cli {
             env.out().println(Printer.toJson(new Views.ErrorView(new Views.ErrorBody(code, message))));
             env.out().flush();
         }
-        env.err().println("rollout: " + message);
+        env.err().println("rollout: " + ControlCharacters.escaped(message));
         if (verbose) {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            env.err().print(trace);
+            trace(env.err(), e, "");
         }
         env.err().flush();
         return code;
+    }
+
+    /** The stack trace, each message on one escaped line like the error itself (printStackTrace would print it raw). */
+    private static void trace(PrintWriter err, Throwable t, String prefix) {
+        err.println(prefix + ControlCharacters.escaped(t.toString()));
+        for (StackTraceElement frame : t.getStackTrace()) {
+            err.println("    at " + frame);
+        }
+        if (t.getCause() != null && t.getCause() != t) {
+            trace(err, t.getCause(), "Caused by: ");
+        }
     }
 
     private static boolean wantsJson(String[] args) {

@@ -41,8 +41,10 @@ final class EvaluateCommand extends SpecCommand {
         Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env);
         // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.
         boolean record = !dryRun && state.filter(s -> s.status() == dev.rollout.lifecycle.Status.PROGRESSING).isPresent();
-        Outcome outcome = Transition.apply(ws, env, !record, Optional.empty(), Optional.empty(), l -> l.recordEvaluation(evaluation));
-        boolean recorded = !dryRun && outcome.newState().isPresent();
+        Outcome outcome = Transition.apply(ws, env, !record, Optional.empty(), Optional.empty(),
+                l -> l.recordEvaluation(evaluation, state));
+        // What was written, not what was meant: a dry run computes an outcome too, on the state as it is by then.
+        boolean recorded = record && outcome.newState().isPresent();
         printer.warnings(outcome.warnings());
         Views.EvaluateView view = new Views.EvaluateView(evaluation, recorded, outcome.warnings());
         printer.print(view, () -> TextViews.evaluation(evaluation, recorded, printer.ansi()),

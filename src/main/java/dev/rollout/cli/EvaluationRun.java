@@ -34,11 +34,20 @@ final class EvaluationRun {
     static Evaluation run(Workspace ws, Optional<RolloutState> state, List<Path> files, Optional<String> since,
                           Optional<String> until, Env env) {
         Instant now = env.now();
+        Optional<RolloutState> inStage = state.filter(s -> s.status() == Status.PROGRESSING);
+        Lifecycle.checkClock(inStage, now);
         StageSpec stage = Lifecycle.stageToJudge(ws.spec(), state);
-        Optional<Instant> from = since.map(s -> instant("--since", s, now))
-                .or(() -> state.filter(s -> s.status() == Status.PROGRESSING).map(s -> s.stage().enteredAt()));
+        Optional<Instant> from = since.map(s -> instant("--since", s, now)).or(() -> inStage.map(s -> s.stage().enteredAt()));
         Optional<Instant> to = until.map(s -> instant("--until", s, now))
                 .or(() -> state.isPresent() ? Optional.of(now) : Optional.empty());
+        if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
+            // A window that ends before it starts holds no row: said, rather than judged as "too few samples".
+            throw RolloutException.input(since.isPresent() && until.isPresent()
+                    ? "--since " + from.get() + " is later than --until " + to.get()
+                    : since.isPresent() ? "--since " + from.get() + " is later than now (" + to.get() + "), where the window ends"
+                    : "--until " + to.get() + " is before stage " + stage.name() + " was entered (" + from.get()
+                    + "), where the window starts; give --since too");
+        }
         Window window = new Window(from, to);
         MetricsReport report = MetricsReader.read(ws.spec(), files, window, reading(env));
         boolean timed = ws.spec().data().timestamp().isPresent();

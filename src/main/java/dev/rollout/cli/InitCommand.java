@@ -1,5 +1,6 @@
 package dev.rollout.cli;
 
+import dev.rollout.ControlCharacters;
 import dev.rollout.RolloutException;
 import dev.rollout.spec.SpecLoader;
 import picocli.CommandLine.Command;
@@ -63,8 +64,10 @@ final class InitCommand implements Callable<Integer> {
         if (!Files.exists(schema) || force) {
             Files.writeString(schema, SchemaCommand.text());
         }
-        env.out().println("wrote " + file + " (" + template + " template, rollout " + rollout + ") and " + schema.getFileName());
-        env.out().println("next: rollout plan " + file);
+        String shown = ControlCharacters.escaped(file.toString());
+        env.out().println("wrote " + shown + " (" + template + " template, rollout " + ControlCharacters.escaped(rollout) + ") and "
+                + schema.getFileName());
+        env.out().println("next: rollout plan " + shown);
         env.out().flush();
         return 0;
     }

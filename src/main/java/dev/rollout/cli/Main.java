@@ -16,7 +16,7 @@ public final class Main {
         try {
             code = Cli.run(Env.system(out, err), args);
         } catch (dev.rollout.RolloutException e) {
-            err.println("rollout: " + e.describe());
+            err.println("rollout: " + dev.rollout.ControlCharacters.escaped(e.describe()));
             code = e.kind().exitCode();
         } catch (OutOfMemoryError e) {
             // Nothing has been written yet: state changes come after the exports are read.

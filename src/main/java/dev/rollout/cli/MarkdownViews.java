@@ -1,5 +1,6 @@
 package dev.rollout.cli;
 
+import dev.rollout.ControlCharacters;
 import dev.rollout.judge.Evaluation;
 import dev.rollout.judge.Evaluation.MetricResult;
 import dev.rollout.judge.Numbers;
@@ -9,18 +10,21 @@ import java.util.stream.Collectors;
 
 /**
  * GitHub-flavoured Markdown for CI job summaries ({@code -o markdown >> $GITHUB_STEP_SUMMARY}):
- * a heading, a line of state, tables. Cells are escaped so a metric name or a reason can
- * never break a table or inject markup.
+ * a heading, a line of state, tables. Every string from outside goes through {@link #cell}, so a
+ * metric name or a reason can never break a table or inject markup, and none goes in a code span.
  */
 final class MarkdownViews {
+
+    /** The ASCII punctuation characters, every one of which CommonMark lets a backslash escape. */
+    private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
     private MarkdownViews() {
     }
 
     static String evaluation(Evaluation e, boolean recorded) {
         StringBuilder sb = new StringBuilder();
-        sb.append("### ").append(icon(e.decision().name())).append(" `").append(cell(e.rollout())).append("` stage `")
-                .append(cell(e.stage())).append("`: **").append(e.decision()).append("**\n\n");
+        sb.append("### ").append(icon(e.decision().name())).append(' ').append(cell(e.rollout())).append(" stage ")
+                .append(cell(e.stage())).append(": **").append(e.decision()).append("**\n\n");
         sb.append("Score `").append(TextViews.formula(e.normalizeBy())).append("` = **")
                 .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a").append("** (promote ≥ ")
                 .append(Numbers.show(e.thresholds().promote())).append(", roll back < ").append(Numbers.show(e.thresholds().rollback()))
@@ -47,7 +51,7 @@ final class MarkdownViews {
     }
 
     static String status(Views.RolloutView v) {
-        return "### `" + cell(v.rollout()) + "`: " + v.status() + "\n\n" + statusTable(List.of(v));
+        return "### " + cell(v.rollout()) + ": " + v.status() + "\n\n" + statusTable(List.of(v));
     }
 
     static String statusList(List<Views.RolloutView> views) {
@@ -80,7 +84,7 @@ final class MarkdownViews {
         }
         sb.append("\n| metric | value | weight | direction |\n|---|---|--:|---|\n");
         for (Views.PlanMetric m : p.metrics()) {
-            sb.append("| ").append(cell(m.name())).append(" | `").append(cell(m.source())).append("` | ")
+            sb.append("| ").append(cell(m.name())).append(" | ").append(cell(m.source())).append(" | ")
                     .append(Numbers.show(m.weight())).append(" | ").append(m.direction()).append(" |\n");
         }
         sb.append("\n**Next:** ").append(cell(p.next())).append('\n');
@@ -95,9 +99,40 @@ final class MarkdownViews {
         };
     }
 
-    /** Escapes what would end a cell or start markup: pipes, backticks, angle brackets, line breaks. */
+    /**
+     * Text from a spec, an export, the state or an argument, as inert Markdown: control
+     * characters escaped to one line ({@link ControlCharacters}), then every ASCII punctuation
+     * character backslash-escaped, which CommonMark allows for all of them. That is wider than
+     * the characters that are markup today ({@code [x](url)}, {@code **}, a backtick, {@code <},
+     * {@code |}, {@code &} of an entity) and so also covers GitHub's extensions ({@code $math$},
+     * {@code :emoji:}, {@code ~~}). Never used inside a code span, where a backslash is literal.
+     */
     static String cell(String s) {
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\r", " ").replace("\n", " ");
+        String line = ControlCharacters.escaped(s).strip();
+        StringBuilder sb = new StringBuilder(line.length() + 8);
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c < 128 && PUNCTUATION.indexOf(c) >= 0) {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Text output as Markdown, for a command that has no Markdown view (history, advance): a
+     * fenced code block, in which nothing is markup, with a fence longer than any run of
+     * backticks in the text, so no line of it can close the block.
+     */
+    static String preformatted(String text) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            run = text.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(Math.max(3, longest + 1));
+        return fence + "text\n" + text + (text.endsWith("\n") ? "" : "\n") + fence + "\n";
     }
 }

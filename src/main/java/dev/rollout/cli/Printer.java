@@ -3,6 +3,7 @@ package dev.rollout.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rollout.ControlCharacters;
 import dev.rollout.state.StateJson;
 import picocli.CommandLine.Help.Ansi;
 
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * Writes a command's result: JSON (one document on stdout) or text for people, with colour
  * only when stdout is a terminal and neither {@code --no-color} nor {@code NO_COLOR} says no.
- * Warnings go to stderr in both modes, so stdout stays one parseable document.
+ * Warnings go to stderr in both modes, so stdout stays one parseable document; each is one
+ * line, its control characters escaped.
  */
 final class Printer {
 
@@ -39,9 +41,9 @@ final class Printer {
         return ansi;
     }
 
-    /** Prints {@code view} as JSON, or the text {@code text} builds (also for markdown, where a command has none). */
+    /** Prints {@code view} as JSON, or the text {@code text} builds (as a Markdown code block, where a command has no Markdown view). */
     void print(Object view, java.util.function.Supplier<String> text) {
-        print(view, text, text);
+        print(view, text, () -> MarkdownViews.preformatted(text.get()));
     }
 
     /** Prints {@code view} as JSON, Markdown or text. */
@@ -56,7 +58,7 @@ final class Printer {
 
     void warnings(List<String> warnings) {
         for (String w : warnings) {
-            env.err().println(ansi.string("@|yellow warning:|@ ") + w);
+            env.err().println(ansi.string("@|yellow warning:|@ ") + ControlCharacters.escaped(w));
         }
         env.err().flush();
     }

@@ -44,7 +44,7 @@ final class ProgressLine implements Reading.Progress {
     public void start(String file, long bytes) {
         end(); // a file read again from the start (a parallel read gave up) starts a fresh line
         Path p = Path.of(file).getFileName();
-        name = p == null ? file : p.toString();
+        name = dev.rollout.ControlCharacters.escaped(p == null ? file : p.toString());
         total = bytes;
         started = nanoTime.getAsLong();
         drawn = 0;

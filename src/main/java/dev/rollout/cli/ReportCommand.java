@@ -1,5 +1,6 @@
 package dev.rollout.cli;
 
+import dev.rollout.ControlCharacters;
 import dev.rollout.RolloutException;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.RolloutState;
@@ -43,7 +44,7 @@ final class ReportCommand extends SpecCommand {
         String html = ReportPage.render(ws.spec(), state, events, env.now());
         write(html);
         printer.print(Map.of("report", out.toString(), "events", events.size()),
-                () -> "wrote " + out + " (" + events.size() + " events)\n");
+                () -> "wrote " + ControlCharacters.escaped(out.toString()) + " (" + events.size() + " events)\n");
         return 0;
     }
 

@@ -1,6 +1,9 @@
 package dev.rollout.cli;
 
+import dev.rollout.ControlCharacters;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A plain aligned text table: columns padded to their widest cell, numbers right-aligned. */
@@ -23,8 +26,9 @@ final class Table {
         return this;
     }
 
+    /** Adds a row; its cells are text from outside (names, reasons, actors), so control characters are escaped. */
     Table row(String... cells) {
-        rows.add(List.of(cells));
+        rows.add(Arrays.stream(cells).map(ControlCharacters::escaped).toList());
         return this;
     }
 

@@ -14,7 +14,14 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
-/** The text a person reads for each view: one line of state at a glance, then detail. */
+import static dev.rollout.ControlCharacters.escaped;
+
+/**
+ * The text a person reads for each view: one line of state at a glance, then detail. Every
+ * string from a spec, an export, the state, the history or an argument is
+ * {@link dev.rollout.ControlCharacters#escaped escaped} (table cells by {@link Table}), so none
+ * can start a line of its own or send the terminal an escape sequence.
+ */
 final class TextViews {
 
     private TextViews() {
@@ -22,20 +29,21 @@ final class TextViews {
 
     static String status(Views.RolloutView v, Ansi ansi) {
         StringBuilder sb = new StringBuilder();
-        sb.append(ansi.string("@|bold " + v.rollout() + "|@")).append("  ").append(statusWord(v.status(), ansi));
-        v.stage().ifPresent(s -> sb.append("  stage ").append(s.index() + 1).append(' ').append(s.name()));
+        sb.append(bold(v.rollout(), ansi)).append("  ").append(statusWord(v.status(), ansi));
+        v.stage().ifPresent(s -> sb.append("  stage ").append(s.index() + 1).append(' ').append(escaped(s.name())));
         sb.append("  traffic ").append(v.traffic()).append(" %");
-        sb.append("  candidate ").append(v.model().candidate()).append(" (baseline ").append(v.model().baseline()).append(")\n");
+        sb.append("  candidate ").append(escaped(v.model().candidate())).append(" (baseline ").append(escaped(v.model().baseline()))
+                .append(")\n");
         v.stage().ifPresent(s -> sb.append("  entered ").append(s.enteredAt()).append(", serial ").append(v.serial())
-                .append(", lineage ").append(v.lineage().orElse("")).append('\n'));
+                .append(", lineage ").append(escaped(v.lineage().orElse(""))).append('\n'));
         v.lastEvaluation().ifPresent(e -> {
-            sb.append("  last evaluation: ").append(decisionWord(e.decision(), ansi)).append(" in ").append(e.stage())
+            sb.append("  last evaluation: ").append(decisionWord(e.decision(), ansi)).append(" in ").append(escaped(e.stage()))
                     .append(" at ").append(e.at());
             e.score().ifPresent(s -> sb.append(", score ").append(Numbers.show(s)));
             sb.append('\n');
-            e.reasons().forEach(r -> sb.append("    - ").append(r).append('\n'));
+            e.reasons().forEach(r -> sb.append("    - ").append(escaped(r)).append('\n'));
         });
-        v.approval().ifPresent(a -> sb.append("  approved in ").append(a.stage()).append(" by ").append(a.by())
+        v.approval().ifPresent(a -> sb.append("  approved in ").append(escaped(a.stage())).append(" by ").append(escaped(a.by()))
                 .append(" at ").append(a.at()).append('\n'));
         if (v.specChanged()) {
             sb.append(ansi.string("  @|yellow the spec changed since the state was last written|@\n"));
@@ -62,7 +70,7 @@ final class TextViews {
         sb.append("\nScore: ").append(formula(p.scoring().normalizeBy()))
                 .append("; promote at >= ").append(Numbers.show(p.scoring().promote()))
                 .append(", roll back below ").append(Numbers.show(p.scoring().rollback())).append('\n');
-        sb.append(ansi.string("@|bold Next:|@ ")).append(p.next()).append('\n');
+        sb.append(ansi.string("@|bold Next:|@ ")).append(escaped(p.next())).append('\n');
         return sb.toString();
     }
 
@@ -84,7 +92,7 @@ final class TextViews {
 
     static String evaluation(Evaluation e, boolean recorded, Ansi ansi) {
         StringBuilder sb = new StringBuilder();
-        sb.append(ansi.string("@|bold " + e.rollout() + "|@")).append("  stage ").append(e.stage()).append("  ")
+        sb.append(bold(e.rollout(), ansi)).append("  stage ").append(escaped(e.stage())).append("  ")
                 .append(decisionWord(e.decision(), ansi));
         e.score().ifPresent(s -> sb.append("  score ").append(Numbers.show(s)));
         sb.append('\n');
@@ -105,7 +113,7 @@ final class TextViews {
         }
         sb.append('\n').append(t.render("  "));
         for (MetricResult m : e.metrics()) {
-            m.compare().ifPresent(c -> sb.append("  ").append(dev.rollout.judge.Comparison.sentence(m.name(), c)).append('\n'));
+            m.compare().ifPresent(c -> sb.append("  ").append(escaped(dev.rollout.judge.Comparison.sentence(m.name(), c))).append('\n'));
         }
         sb.append("\n  score ").append(formula(e.normalizeBy())).append(" = ")
                 .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a")
@@ -113,11 +121,11 @@ final class TextViews {
                 .append(", roll back < ").append(Numbers.show(e.thresholds().rollback())).append('\n');
         sb.append("\n").append(ansi.string("@|bold Decision:|@ ")).append(decisionWord(e.decision(), ansi)).append('\n');
         for (String r : e.reasons()) {
-            sb.append("  - ").append(r).append('\n');
+            sb.append("  - ").append(escaped(r)).append('\n');
         }
         for (MetricResult m : e.metrics()) {
             for (String n : m.notes()) {
-                sb.append("  note: ").append(m.name()).append(": ").append(n).append('\n');
+                sb.append("  note: ").append(escaped(m.name())).append(": ").append(escaped(n)).append('\n');
             }
         }
         if (!e.inputs().isEmpty()) {
@@ -130,7 +138,7 @@ final class TextViews {
     }
 
     private static String input(InputFile f) {
-        return f.path() + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+        return escaped(f.path()) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
     }
 
     static String action(Views.ActionView a, Ansi ansi) {
@@ -138,7 +146,7 @@ final class TextViews {
         a.evaluation().ifPresent(e -> sb.append(evaluation(e, !a.dryRun(), ansi)).append('\n'));
         sb.append(ansi.string("@|bold " + a.action() + "|@")).append(a.dryRun() ? " (dry run: nothing written)" : "").append('\n');
         for (String r : a.reasons()) {
-            sb.append("  - ").append(r).append('\n');
+            sb.append("  - ").append(escaped(r)).append('\n');
         }
         sb.append(status(a.rollout(), ansi));
         return sb.toString();
@@ -151,7 +159,7 @@ final class TextViews {
             t.row(e.at().toString(), e.event().name(), e.stage().orElse(""), e.toStage().orElse(""), num(e.score()),
                     e.decision().map(Enum::name).orElse(""), e.actor(), reason);
         }
-        return h.events().isEmpty() ? "no events for " + h.rollout() + "\n" : t.render("");
+        return h.events().isEmpty() ? "no events for " + escaped(h.rollout()) + "\n" : t.render("");
     }
 
     static String statusList(List<Views.RolloutView> views, Ansi ansi) {
@@ -166,6 +174,15 @@ final class TextViews {
                     v.stage().map(s -> s.enteredAt().toString()).orElse(""));
         }
         return t.render("");
+    }
+
+    /**
+     * Bold on a terminal, without passing {@code text} through picocli's markup: a name from a
+     * state file could hold {@code |@} and end the markup, or start markup of its own.
+     */
+    private static String bold(String text, Ansi ansi) {
+        String shown = escaped(text);
+        return ansi.enabled() ? Ansi.Style.bold.on() + shown + Ansi.Style.reset.on() : shown;
     }
 
     static String num(OptionalDouble d) {

@@ -68,6 +68,25 @@ public final class Lifecycle {
                 .map(d -> d.isNegative() ? Duration.ZERO : d);
     }
 
+    /**
+     * Refuses a clock that is behind the entry into the rollout's stage: a skewed host, or a
+     * {@code ROLLOUT_NOW} from the past. Honouring it would write an approval or an evaluation
+     * dated before the stage began, which the stage then does not count (it cannot tell it from
+     * one of an earlier visit), a negative bake time, and a history that goes back in time.
+     * Every command that writes, or judges the stage's window, calls this first.
+     */
+    public static void checkClock(Optional<RolloutState> state, Instant now) {
+        Optional<String> behind = clockBehind(state, now);
+        if (behind.isPresent()) {
+            throw RolloutException.input(behind.get());
+        }
+    }
+
+    private static Optional<String> clockBehind(Optional<RolloutState> state, Instant now) {
+        return state.filter(s -> now.isBefore(s.stage().enteredAt())).map(s -> "the clock (" + now + ") is before stage "
+                + s.stage().name() + " was entered (" + s.stage().enteredAt() + "): check this host's clock");
+    }
+
     /** What {@code advance} would do now, in words, without an evaluation run now. */
     public String next() {
         if (state.isEmpty()) {
@@ -95,8 +114,12 @@ public final class Lifecycle {
 
     // ------------------------------------------------------------------ transitions
 
-    /** {@code rollout advance}, with the evaluation run now when {@code --metrics} was given. */
-    public Outcome advance(AdvanceOptions options, Optional<Evaluation> evaluation) {
+    /**
+     * {@code rollout advance}, with the evaluation run now when {@code --metrics} was given, on
+     * the state {@code judgedOn} (read before the exports; see {@link #recordEvaluation}).
+     */
+    public Outcome advance(AdvanceOptions options, Optional<Evaluation> evaluation, Optional<RolloutState> judgedOn) {
+        checkClock(state, request.now());
         if (options.restart()) {
             return restart();
         }
@@ -120,6 +143,7 @@ public final class Lifecycle {
         RolloutState base = s;
         if (evaluation.isPresent()) {
             checkEvaluatedStage(s, evaluation.get());
+            judgedOn.filter(j -> j.status() == Status.PROGRESSING).ifPresent(j -> checkSameStageEntry(s, j));
             base = withEvaluation(s, evaluation.get());
             events.add(evaluated(evaluation.get(), s.serial() + 1));
         }
@@ -148,16 +172,29 @@ public final class Lifecycle {
         return move(base, stage, events, EventType.ADVANCED, Action.ADVANCED, List.of());
     }
 
-    /** {@code rollout evaluate} in a started rollout: record the evaluation. */
-    public Outcome recordEvaluation(Evaluation evaluation) {
-        if (state.isEmpty() || state.get().status() != Status.PROGRESSING) {
+    /**
+     * {@code rollout evaluate} in a started rollout: record the evaluation. {@code judgedOn} is
+     * the state the evaluation was computed on, read before the exports: the window began when
+     * that state entered its stage, so the evaluation belongs to that stage entry and to no
+     * other. Nothing is written when {@code judgedOn} was not in a stage; a warning says so when
+     * the rollout left its stage while the exports were read.
+     */
+    public Outcome recordEvaluation(Evaluation evaluation, Optional<RolloutState> judgedOn) {
+        Optional<RolloutState> inStage = judgedOn.filter(j -> j.status() == Status.PROGRESSING);
+        if (state.isEmpty() || state.get().status() != Status.PROGRESSING || inStage.isEmpty()) {
+            if (inStage.isPresent()) {
+                warnings.add("evaluation not recorded: the rollout is " + statusWord() + " now; it changed while the"
+                        + " exports were read");
+            }
             return new Outcome(Optional.empty(), state, List.of(), Action.NONE, evaluation.decision().exitCode(),
                     evaluation.reasons(), warnings);
         }
+        checkClock(state, request.now());
         RolloutState s = state.get();
         checkCandidate(s);
         currentStage(s);
         checkEvaluatedStage(s, evaluation);
+        checkSameStageEntry(s, inStage.get());
         RolloutState next = withEvaluation(s, evaluation);
         List<HistoryEvent> events = new ArrayList<>();
         events.add(evaluated(evaluation, s.serial() + 1));
@@ -168,6 +205,7 @@ public final class Lifecycle {
     public Outcome approve(String by) {
         RolloutState s = state.filter(x -> x.status() == Status.PROGRESSING).orElseThrow(() ->
                 RolloutException.conflict("nothing to approve: the rollout is " + statusWord()));
+        checkClock(state, request.now());
         checkIfStage(s);
         checkCandidate(s);
         StageSpec stage = currentStage(s);
@@ -185,6 +223,7 @@ public final class Lifecycle {
     /** {@code rollout rollback}. */
     public Outcome rollback(RollbackTarget target) {
         RolloutState s = state.orElseThrow(() -> RolloutException.conflict("nothing to roll back: the rollout has not started"));
+        checkClock(state, request.now());
         checkIfStage(s);
         if (s.status() == Status.ROLLED_BACK) {
             return nothing(s, 0, "already rolled back: all traffic is on baseline " + s.model().baseline());
@@ -340,7 +379,10 @@ public final class Lifecycle {
     private List<String> blockers(RolloutState s, StageSpec stage, Optional<EvaluationRecord> judged) {
         List<String> out = new ArrayList<>();
         Duration in = Duration.between(s.stage().enteredAt(), request.now());
-        if (in.compareTo(stage.bake()) < 0) {
+        Optional<String> behind = clockBehind(Optional.of(s), request.now());
+        if (behind.isPresent()) {
+            out.add(behind.get());
+        } else if (in.compareTo(stage.bake()) < 0) {
             out.add("bake time not over: " + Numbers.duration(in) + " of " + Numbers.duration(stage.bake()) + " in stage "
                     + stage.name() + " (" + Numbers.duration(stage.bake().minus(in)) + " left)");
         }
@@ -369,6 +411,19 @@ public final class Lifecycle {
         if (!s.stage().name().equals(e.stage())) {
             throw RolloutException.conflict("the rollout moved to stage " + s.stage().name() + " while stage " + e.stage()
                     + " was being evaluated; nothing recorded, run the command again");
+        }
+    }
+
+    /** The rollout may have been restarted, or rolled back and moved on again, into the same stage name. */
+    private void checkSameStageEntry(RolloutState s, RolloutState judged) {
+        if (!s.lineage().equals(judged.lineage())) {
+            throw RolloutException.conflict("the rollout was restarted (lineage " + judged.lineage() + " -> " + s.lineage()
+                    + ") while stage " + s.stage().name() + " was being evaluated; nothing recorded, run the command again");
+        }
+        if (!s.stage().enteredAt().equals(judged.stage().enteredAt())) {
+            throw RolloutException.conflict("the rollout entered stage " + s.stage().name() + " again at " + s.stage().enteredAt()
+                    + " while its visit from " + judged.stage().enteredAt() + " was being evaluated; nothing recorded,"
+                    + " run the command again");
         }
     }
 

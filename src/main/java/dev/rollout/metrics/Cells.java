@@ -43,7 +43,25 @@ final class Cells {
         if (!Double.isFinite(d)) {
             throw new NumberFormatException("is beyond the range of a double (about 1.8e308)");
         }
+        if (d == 0 && nonzeroDigit(s)) {
+            // Underflow, the other end of 1e309; a subnormal like 1e-310 is a value and stays one.
+            throw new NumberFormatException("is too small for a double (below about 4.9e-324) and would read as 0");
+        }
         return d;
+    }
+
+    /** Whether the digits before the exponent are not all zeros; only asked of a cell that parsed as 0. */
+    private static boolean nonzeroDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 'e' || c == 'E') {
+                return false;
+            }
+            if (c >= '1' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?}, checked by hand: it runs for every cell. */

@@ -139,18 +139,28 @@ final class Chunks {
         return Optional.of(HexFormat.of().formatHex(sha.digest()));
     }
 
+    /** Whether {@code b[from, to)} holds a zero byte: every byte of an export is checked, so eight at a time. */
+    static boolean hasNul(byte[] b, int from, int to) {
+        return has(b, from, to, 0);
+    }
+
     /** Whether {@code b[0, n)} holds a '"', eight bytes at a time. */
     static boolean hasQuote(byte[] b, int n) {
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ QUOTES;
-            // A zero byte in x is a quote in b: the classic "has zero byte" test, exact (no false positives).
+        return has(b, 0, n, QUOTES);
+    }
+
+    /** Whether {@code b[from, to)} holds the byte that {@code eight} repeats eight times. */
+    private static boolean has(byte[] b, int from, int to, long eight) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ eight;
+            // A zero byte in x is the byte in b: the classic "has zero byte" test, exact (no false positives).
             if (((x - ONES) & ~x & HIGHS) != 0) {
                 return true;
             }
         }
-        for (; i < n; i++) {
-            if (b[i] == '"') {
+        for (; i < to; i++) {
+            if (b[i] == (byte) eight) {
                 return true;
             }
         }

@@ -16,10 +16,11 @@ import java.util.Optional;
 /**
  * A second look at an export after the parser or the decoder failed, to say where: it
  * follows RFC 4180 character by character (quotes, doubled quotes, separators, CR, LF,
- * CRLF) and reports the line and field of the first byte that is not UTF-8, of text after
+ * CRLF) and reports the line and field of the first byte that is not UTF-8 or is NUL, of text after
  * a closing quote, of a quote that is never closed, or of the field in which a record
  * grows past {@link ExportStream#MAX_RECORD_CHARS}. The parser only knows "somewhere in
- * this record" and the decoder "somewhere in this 64 KiB buffer". Never used on the
+ * this record" and the decoder "somewhere in this 64 KiB buffer". A file that is UTF-16 is
+ * said to be that, at its start. Never used on the
  * normal path: it reads the file again.
  */
 final class CsvScanner {
@@ -37,7 +38,7 @@ final class CsvScanner {
         }
     }
 
-    enum Kind { MALFORMED_UTF8, TEXT_AFTER_QUOTE, UNCLOSED_QUOTE, RECORD_TOO_LONG }
+    enum Kind { MALFORMED_UTF8, NUL, UTF16, TEXT_AFTER_QUOTE, UNCLOSED_QUOTE, RECORD_TOO_LONG }
 
     private final char delimiter;
     private long line = 1;
@@ -81,6 +82,7 @@ final class CsvScanner {
         ByteBuffer bytes = ByteBuffer.allocate(ExportStream.BUFFER);
         CharBuffer chars = CharBuffer.allocate(ExportStream.BUFFER);
         boolean eof = false;
+        boolean start = true;
         while (true) {
             if (!eof) {
                 int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
@@ -88,6 +90,12 @@ final class CsvScanner {
                     eof = true;
                 } else {
                     bytes.position(bytes.position() + n);
+                }
+            }
+            if (start) {
+                start = false;
+                if (utf16(bytes.array(), bytes.position())) {
+                    return Optional.of(new Problem(Kind.UTF16, 1, -1, -1, header)); // the whole file: no column
                 }
             }
             bytes.flip();
@@ -113,6 +121,27 @@ final class CsvScanner {
             }
             bytes.compact();
         }
+    }
+
+    /**
+     * Whether the file's first {@code n} bytes are UTF-16: a byte order mark (FF FE or FE FF),
+     * or text in which every other byte is zero, the way ASCII and Latin-1 text looks in UTF-16
+     * without one. Said as such, rather than as a first byte that is not UTF-8 or a NUL byte.
+     */
+    static boolean utf16(byte[] b, int n) {
+        if (n >= 2 && (b[0] == (byte) 0xFF && b[1] == (byte) 0xFE || b[0] == (byte) 0xFE && b[1] == (byte) 0xFF)) {
+            return true;
+        }
+        int pairs = Math.min(n, 1024) / 2;
+        boolean little = pairs > 0;
+        boolean big = pairs > 0;
+        for (int i = 0; i < pairs; i++) {
+            boolean evenZero = b[2 * i] == 0;
+            boolean oddZero = b[2 * i + 1] == 0;
+            little &= !evenZero && oddZero;
+            big &= evenZero && !oddZero;
+        }
+        return little || big;
     }
 
     /** Takes one character; keeps the header's names while in the first record. */
@@ -141,6 +170,9 @@ final class CsvScanner {
             }
         }
         long lineOfChar = line;
+        if (c == '\0') {
+            return new Problem(Kind.NUL, line, field, 0, header);
+        }
         if (++recordChars > ExportStream.MAX_RECORD_CHARS) {
             return new Problem(Kind.RECORD_TOO_LONG, fieldLine, field, -1, header);
         }

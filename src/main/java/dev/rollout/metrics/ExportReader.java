@@ -421,7 +421,8 @@ final class ExportReader {
         if (e instanceof AccessDeniedException) {
             return RolloutException.input(Location.file(file), "permission denied");
         }
-        if (e instanceof CharacterCodingException || e instanceof ExportStream.RecordTooLong || e instanceof CSVException) {
+        if (e instanceof CharacterCodingException || e instanceof ExportStream.RecordTooLong || e instanceof ExportStream.NulByte
+                || e instanceof CSVException) {
             // The parser and the decoder know the place only roughly: look again, character by character.
             // A pipe cannot be read again (a second look would read the rest of the stream and blame that).
             boolean again = Files.isRegularFile(path);
@@ -431,6 +432,8 @@ final class ExportReader {
                 String message = switch (p.kind()) {
                     case MALFORMED_UTF8 -> String.format(Locale.ROOT,
                             "byte 0x%02X is not UTF-8; save the export as UTF-8 (it looks like Latin-1 or Windows-1252)", p.badByte());
+                    case UTF16 -> "file is UTF-16; export it as UTF-8";
+                    case NUL -> "a NUL byte (0x00), which no CSV text holds; is the file binary, or padded with zeros?";
                     case TEXT_AFTER_QUOTE -> "not valid CSV: text after a closing quote; quote the whole field, and write a quote inside it as \"\"";
                     case UNCLOSED_QUOTE -> "not valid CSV: a quoted field is not closed: the file ends before its closing '\"'";
                     case RECORD_TOO_LONG -> e.getMessage() != null && e instanceof ExportStream.RecordTooLong ? e.getMessage()

@@ -28,7 +28,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * The characters of one export: file bytes, hashed as stored (SHA-256, for the audit
  * trail), gunzipped when the name ends in {@code .gz}, decoded as strict UTF-8 (a malformed
- * byte is an error, never a silent U+FFFD), without a leading byte order mark, and cut off
+ * byte is an error, never a silent U+FFFD; so is a NUL byte), without a leading byte order mark, and cut off
  * when one record grows past {@link #MAX_RECORD_CHARS} — a missing closing quote would
  * otherwise read the rest of a multi-gigabyte file into one field until the heap runs out.
  */
@@ -89,7 +89,7 @@ final class ExportStream implements Closeable {
     }
 
     private static BufferedReader decoded(InputStream bytes) {
-        return new BufferedReader(new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()
+        return new BufferedReader(new InputStreamReader(new NoNul(bytes), StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
     }
@@ -213,6 +213,43 @@ final class ExportStream implements Closeable {
             }
             position += n;
             parsed.addAndGet(n);
+            return n;
+        }
+    }
+
+    /** Thrown at the first NUL byte of the text; the second look ({@link CsvScanner}) says where it is. */
+    static final class NulByte extends IOException {
+        NulByte() {
+            super("a NUL byte (0x00)");
+        }
+    }
+
+    /**
+     * Refuses a NUL byte, which no CSV text holds: the cells were trimmed of it ({@code a\0}
+     * counted as {@code a}), and a run of them is what UTF-16 or a zero-padded file looks like.
+     * On the decompressed bytes, eight at a time, before the decoder: in UTF-8 a zero byte is
+     * always U+0000 and never part of another character, so no per-cell work is needed.
+     */
+    private static final class NoNul extends FilterInputStream {
+        NoNul(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b == 0) {
+                throw new NulByte();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0 && Chunks.hasNul(buffer, offset, offset + n)) {
+                throw new NulByte();
+            }
             return n;
         }
     }

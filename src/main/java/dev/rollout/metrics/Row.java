@@ -1,5 +1,6 @@
 package dev.rollout.metrics;
 
+import dev.rollout.ControlCharacters;
 import dev.rollout.RolloutException;
 import dev.rollout.RolloutException.Location;
 import org.apache.commons.csv.CSVRecord;
@@ -112,24 +113,7 @@ final class Row {
 
     /** Text from a file, fit for a one-line message: at most 40 characters, control characters escaped. */
     static String shown(String s) {
-        String cut = s.length() <= 40 ? s : s.substring(0, 40) + "…";
-        StringBuilder sb = new StringBuilder(cut.length());
-        for (int i = 0; i < cut.length(); i++) {
-            char c = cut.charAt(i);
-            switch (c) {
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (Character.isISOControl(c)) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
+        return ControlCharacters.escaped(s.length() <= 40 ? s : s.substring(0, 40) + "…");
     }
 
     static String quoted(String s) {

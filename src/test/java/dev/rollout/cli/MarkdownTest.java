@@ -21,7 +21,7 @@ class MarkdownTest {
         CliRunner.Result r = new CliRunner().run("evaluate", "rollouts/svm-classifier/rollout.yaml", "--metrics",
                 "rollouts/svm-classifier/predictions.csv", "--state", tmp.resolve("s.json").toString(), "-o", "markdown");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("### ✅ `svm-classifier` stage `offline`: **PROMOTE**\n"), r.out());
+        assertTrue(r.out().startsWith("### ✅ svm\\-classifier stage offline: **PROMOTE**\n"), r.out());
         assertTrue(r.out().contains("| metric | baseline | candidate | delta | p | weight | gate |\n|---|--:|--:|--:|--:|--:|---|\n"));
         assertTrue(r.out().contains("| f1 | - | 0.899641 | - | 0.899641 | 0.3 | pass |"), r.out());
     }
@@ -41,7 +41,7 @@ class MarkdownTest {
         CliRunner cli = new CliRunner().at("2026-01-01T00:00:00Z");
         CliRunner.Result plan = cli.run("plan", spec.toString(), "-o", "markdown");
         assertEquals(0, plan.exit(), plan.toString());
-        assertTrue(plan.out().contains("team=a\\|b&lt;script&gt;alert(1)&lt;/script&gt;"), plan.out());
+        assertTrue(plan.out().contains("team\\=a\\|b\\<script\\>alert\\(1\\)\\<\\/script\\>"), plan.out());
         assertFalse(plan.out().contains("<script>"));
         cli.run("advance", spec.toString());
         CliRunner.Result status = cli.run("status", spec.toString(), "-o", "markdown");

@@ -123,11 +123,11 @@ class LifecyclePropertiesTest {
     private static Outcome apply(Lifecycle l, Op op, Optional<RolloutState> current, Instant at) {
         Lifecycle.AdvanceOptions plain = new Lifecycle.AdvanceOptions(false, false, false);
         return switch (op) {
-            case ADVANCE, WAIT -> l.advance(plain, Optional.empty());
-            case FORCE -> l.advance(new Lifecycle.AdvanceOptions(true, false, false), Optional.empty());
-            case ADVANCE_ROLLBACK_ON_FAIL -> l.advance(new Lifecycle.AdvanceOptions(false, false, true), Optional.empty());
-            case RESTART -> l.advance(new Lifecycle.AdvanceOptions(false, true, false), Optional.empty());
-            case EVALUATE_PROMOTE, EVALUATE_HOLD, EVALUATE_ROLLBACK -> l.recordEvaluation(evaluation(op, current, at));
+            case ADVANCE, WAIT -> l.advance(plain, Optional.empty(), current);
+            case FORCE -> l.advance(new Lifecycle.AdvanceOptions(true, false, false), Optional.empty(), current);
+            case ADVANCE_ROLLBACK_ON_FAIL -> l.advance(new Lifecycle.AdvanceOptions(false, false, true), Optional.empty(), current);
+            case RESTART -> l.advance(new Lifecycle.AdvanceOptions(false, true, false), Optional.empty(), current);
+            case EVALUATE_PROMOTE, EVALUATE_HOLD, EVALUATE_ROLLBACK -> l.recordEvaluation(evaluation(op, current, at), current);
             case APPROVE -> l.approve("someone");
             case ROLLBACK -> l.rollback(new Lifecycle.RollbackTarget.Baseline());
             case ROLLBACK_PREVIOUS -> l.rollback(new Lifecycle.RollbackTarget.Previous());

@@ -242,6 +242,41 @@ class ChunkedReadTest {
         }
     }
 
+    @Test
+    void aNulByteAnUnderflowAndUtf16AreReportedInChunksExactlyAsInOnePass() throws Exception {
+        String text = wide(new Random(12), 2000);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        int late = text.lastIndexOf(",b,", text.length() - 300) + 2;
+        byte[] nul = bytes.clone();
+        nul[late] = 0;
+        Path nulFile = exports.write("nul.csv", nul);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        int bad = lines.size() - 40;
+        while (lines.get(bad).isBlank()) {
+            bad--;
+        }
+        String[] cells = lines.get(bad).split(",", -1);
+        cells[2] = "5e-400";
+        lines.set(bad, String.join(",", cells));
+        Path underflow = exports.write("underflow.csv", String.join("\n", lines));
+        Path utf16 = exports.write("utf16.csv", text.getBytes(StandardCharsets.UTF_16LE));
+        for (Path p : List.of(nulFile, underflow, utf16)) {
+            RolloutException one = assertThrows(RolloutException.class, () -> onePass(WIDE, Window.ALL, p));
+            Chunked seen = new Chunked();
+            RolloutException chunks = assertThrows(RolloutException.class, () -> chunked(WIDE, Window.ALL, 3, 1024, seen, p));
+            assertEquals(one.describe(), chunks.describe(), p.toString());
+            assertTrue(one.describe().contains("line "), one.describe());
+        }
+        assertTrue(onePassError(nulFile).contains("a NUL byte (0x00)"), onePassError(nulFile));
+        assertTrue(onePassError(underflow).contains("(line " + (bad + 1) + ", column 3): '5e-400' is too small"),
+                onePassError(underflow));
+        assertTrue(onePassError(utf16).endsWith("utf16.csv (line 1): file is UTF-16; export it as UTF-8"), onePassError(utf16));
+    }
+
+    private static String onePassError(Path p) {
+        return assertThrows(RolloutException.class, () -> onePass(WIDE, Window.ALL, p)).describe();
+    }
+
     /** The parser skips empty lines before the header; the first cut must not fall after one of them. */
     @Test
     void blankLinesBeforeTheHeaderMeanOnePass() throws Exception {
@@ -330,6 +365,24 @@ class ChunkedReadTest {
                 b[i] = (byte) (i % 2 == 0 ? 0x21 : 0xA2); // neighbours of '"' in value, and a high byte
                 assertFalse(Chunks.hasQuote(b, n));
                 b[i] = 'a';
+            }
+        }
+    }
+
+    @Test
+    void theNulScanFindsANulAtEveryPositionOfARange() {
+        for (int n = 0; n < 40; n++) {
+            byte[] b = new byte[n];
+            java.util.Arrays.fill(b, (byte) 0x80); // a high byte: the "has zero byte" test's classic false friend
+            assertFalse(Chunks.hasNul(b, 0, n));
+            for (int i = 0; i < n; i++) {
+                b[i] = 0;
+                assertTrue(Chunks.hasNul(b, 0, n), n + " " + i);
+                assertFalse(Chunks.hasNul(b, 0, i), "only the range counts");
+                assertFalse(Chunks.hasNul(b, i + 1, n), "only the range counts");
+                b[i] = 1;
+                assertFalse(Chunks.hasNul(b, 0, n));
+                b[i] = (byte) 0x80;
             }
         }
     }

@@ -58,6 +58,8 @@ class ExportErrorsTest {
             hex float    | 0x1p3    | x.csv: column latency (line 3, column 3): '0x1p3' is not a number
             Java suffix  | 1d       | x.csv: column latency (line 3, column 3): '1d' is not a number
             overflow     | 1e309    | x.csv: column latency (line 3, column 3): '1e309' is beyond the range of a double
+            underflow    | 5e-400   | x.csv: column latency (line 3, column 3): '5e-400' is too small for a double (below about 4.9e-324) and would read as 0
+            negative underflow | -0.5e-330 | x.csv: column latency (line 3, column 3): '-0.5e-330' is too small for a double
             decimal comma| `"0,5"`  | x.csv: column latency (line 3, column 3): '0,5' is not a number
             """)
     void aCellThatIsNotAPlainFiniteNumberIsAnError(String what, String cell, String expected) throws Exception {
@@ -126,6 +128,31 @@ class ExportErrorsTest {
             """)
     void aBadTimestampIsAnError(String what, String cell, String expected) throws Exception {
         assertError(HEADER + cell + ",b,1,0\n", expected);
+    }
+
+    @Test
+    void aSubnormalNumberOrAWrittenOutZeroIsAValueNotAnUnderflow() throws Exception {
+        Path tiny = exports.write("tiny.csv", HEADER + "2026-01-01T00:00:00Z,b,1e-310,0\n");
+        assertEquals(1e-310, Exports.read(SPEC, tiny).measurement("lat").orElseThrow().candidate().orElseThrow());
+        Path zero = exports.write("zero.csv", HEADER + "2026-01-01T00:00:00Z,b,0.000e-400,0\n");
+        assertEquals(0.0, Exports.read(SPEC, zero).measurement("lat").orElseThrow().candidate().orElseThrow());
+    }
+
+    @Test
+    void aNulByteIsAnErrorAtItsLineAndColumnNotTrimmedAway() throws Exception {
+        // "b\0" counted as the candidate "b" when cells were trimmed of NUL bytes.
+        assertError(HEADER + GOOD + "2026-01-01T00:00:01Z,b\0,12,0\n",
+                "x.csv: column v (line 3, column 2): a NUL byte (0x00), which no CSV text holds");
+        assertError(HEADER + GOOD + "2026-01-01T00:00:01Z,b,\"1\0\",0\n", "x.csv: column latency (line 3, column 3): a NUL byte");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"UTF-16LE with a byte order mark, UTF-16LE, true", "UTF-16BE with a byte order mark, UTF-16BE, true",
+            "UTF-16LE without one, UTF-16LE, false", "UTF-16BE without one, UTF-16BE, false"})
+    void aUtf16FileIsSaidToBeUtf16(String what, String charset, boolean bom) throws Exception {
+        byte[] text = ((bom ? "\uFEFF" : "") + HEADER + GOOD).getBytes(java.nio.charset.Charset.forName(charset));
+        String message = exports.error(SPEC, exports.write("x.csv", text));
+        assertEquals("x.csv (line 1): file is UTF-16; export it as UTF-8", message.substring(message.indexOf("x.csv")));
     }
 
     @Test
