@@ -50,7 +50,7 @@ final class RegressionErrors implements Accumulator {
     }
 
     @Override
-    public MetricValue value(MetricSpec metric, String variant) {
+    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
         if (n == 0) {
             return MetricValue.none(0, missing, "no " + variant + " value pairs in the window" + MetricValue.missingSuffix(missing));
         }

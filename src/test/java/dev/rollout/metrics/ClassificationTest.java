@@ -106,8 +106,9 @@ class ClassificationTest {
         assertTrue(m.candidate().isEmpty());
         assertEquals(2, m.candidateSamples());
         assertEquals(1, m.candidateMissing());
-        assertEquals(List.of("auc is undefined: only one class in the labels (none of the candidate's 2 rows has the positive "
-                + "label '1')"), m.notes());
+        assertEquals(List.of("auc is undefined: only one class in the labels ('0'): none of the candidate's 2 rows has the"
+                + " positive label '1'", "1 of the candidate's 3 rows left out: 'y' or 's' is missing (empty, NaN or nan)"),
+                m.notes());
     }
 
     @Test
