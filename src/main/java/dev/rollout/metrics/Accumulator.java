@@ -24,6 +24,9 @@ interface Accumulator {
      */
     void merge(Accumulator later);
 
+    /** Rows accepted, those whose cells were missing included. */
+    long rows();
+
     /** The label texts accepted, for a classification metric; its classes are decided over both variants. */
     default List<String> labels() {
         return List.of();

@@ -69,6 +69,11 @@ final class ColumnStats implements Accumulator {
     }
 
     @Override
+    public long rows() {
+        return count + missing;
+    }
+
+    @Override
     public Accumulator fresh() {
         return new ColumnStats(truthy, values != null, variance);
     }

@@ -53,6 +53,11 @@ final class ConfusionMatrix implements Accumulator {
     }
 
     @Override
+    public long rows() {
+        return samples + missing;
+    }
+
+    @Override
     public Accumulator fresh() {
         return new ConfusionMatrix();
     }

@@ -56,6 +56,14 @@ public final class MetricsReader {
         }
         boolean longFormat = data.format() == DataSpec.Format.LONG;
         inputs.requireEveryMetricFound(files, headerColumns, longFormat, data.metricColumn(), dataRows);
+        if (longFormat) {
+            // A long row is one value of one metric: a variant has as many rows as the spec's metric with the most,
+            // as many as the wide export of the same data has. Rows of metrics the spec does not read never count.
+            for (int v = 0; v < 2; v++) {
+                int variant = v;
+                rows[v] = inputs.all().stream().mapToLong(i -> i.variants[variant].rows()).max().orElse(0);
+            }
+        }
         boolean hasVariant = data.variant().isPresent();
         List<Measurement> measurements = new ArrayList<>();
         for (int i = 0; i < spec.metrics().size(); i++) {

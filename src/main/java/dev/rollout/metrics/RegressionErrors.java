@@ -35,6 +35,11 @@ final class RegressionErrors implements Accumulator {
     }
 
     @Override
+    public long rows() {
+        return n + missing;
+    }
+
+    @Override
     public Accumulator fresh() {
         return new RegressionErrors();
     }

@@ -62,11 +62,13 @@ final class RocAuc implements Accumulator {
     }
 
     @Override
+    public long rows() {
+        return size(scores) + missing;
+    }
+
+    @Override
     public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
-        long samples = 0;
-        for (DoubleList list : scores) {
-            samples += list.size();
-        }
+        long samples = size(scores);
         if (samples == 0) {
             return MetricValue.none(0, missing, "no " + variant + " scores in the window" + MetricValue.missingSuffix(missing));
         }
