@@ -141,7 +141,8 @@ final class ClassLabels {
      * The spec's {@code positive}; without one, scikit-learn's choice: {@code f1_score} and
      * friends take pos_label 1 (so {0, 1} and {-1, 1} give 1); {@code roc_auc_score}, and these
      * where scikit-learn would refuse (two labels, neither is 1, e.g. strings), the greater of
-     * the two labels.
+     * the two labels. With more than two labels auc keeps the default it always had, 1 against
+     * the rest, where scikit-learn would refuse.
      */
     Positive positive(Classification spec) {
         if (spec.positive().isPresent()) {
@@ -149,11 +150,14 @@ final class ClassLabels {
             return new Positive(find(given), Optional.of(given), Optional.empty());
         }
         boolean auc = spec.metric() == ClassificationMetric.AUC;
-        if (!auc) {
-            int one = find("1");
-            if (one >= 0) {
-                return new Positive(one, Optional.of(names.get(one)), Optional.empty());
-            }
+        int one = find("1");
+        if (one >= 0 && !auc) {
+            return new Positive(one, Optional.of(names.get(one)), Optional.empty());
+        }
+        if (one >= 0 && size() > 2) {
+            // roc_auc_score would ask for multi_class; 1 against the rest is what positive's default has always meant.
+            return new Positive(one, Optional.of(names.get(one)), Optional.of("positive label '" + Row.shown(names.get(one))
+                    + "' (the default) against the other " + (size() - 1) + " labels; set positive to choose"));
         }
         if (size() == 2) {
             return new Positive(1, Optional.of(names.get(1)), Optional.of("positive label '" + Row.shown(names.get(1))

@@ -168,6 +168,11 @@ class ClassificationTest {
         assertTrue(three.candidate().isEmpty());
         assertEquals(List.of("auc is undefined: no positive label: the labels hold 3 classes (a, b, c); set positive to the"
                 + " one that counts"), three.notes());
+        // More than two labels and one of them 1: the default positive '1' against the rest, as before.
+        Measurement multi = Exports.read(spec, exports.write("m.csv", "y,s\n0,0.2\n1,0.8\n2,0.1\n")).measurement("auc")
+                .orElseThrow();
+        assertEquals(1.0, multi.candidate().orElseThrow());
+        assertEquals(Optional.of("1"), multi.positive());
     }
 
     @Test
