@@ -41,6 +41,11 @@ final class MarkdownViews {
                     .append(TextViews.num(m.p())).append(" | ").append(Numbers.show(m.weight())).append(" | ").append(gate).append(" |\n");
         }
         sb.append('\n');
+        String positives = e.metrics().stream().filter(m -> m.positive().isPresent())
+                .map(m -> cell(m.name()) + " '" + cell(m.positive().get()) + "'").collect(Collectors.joining(", "));
+        if (!positives.isEmpty()) {
+            sb.append("Positive label: ").append(positives).append(".\n\n");
+        }
         for (String r : e.reasons()) {
             sb.append("- ").append(cell(r)).append('\n');
         }

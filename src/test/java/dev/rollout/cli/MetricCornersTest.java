@@ -74,6 +74,8 @@ class MetricCornersTest {
         String text = evaluate(spec, export).out();
         assertTrue(text.contains("positive label: f1 'malignant', precision 'malignant', recall_benign 'benign', auc"
                 + " 'malignant', auc_benign 'benign'"), text);
+        String markdown = evaluate(spec, export, "-o", "markdown").out();
+        assertTrue(markdown.contains("Positive label: f1 'malignant', precision 'malignant', recall_benign 'benign'"), markdown);
     }
 
     @Test
