@@ -121,7 +121,7 @@ public final class MetricsReader {
         if (v.missing() == 0 || v.samples() == 0) {
             return Optional.empty();
         }
-        // Long format: the rows that name the metric's column; their value cell is the one missing.
+        // In a long export these are the metric names of the rows whose value cell is missing.
         List<String> columns = metric.source().columns();
         long all = v.samples() + v.missing();
         return Optional.of(v.missing() + " of the " + variant + "'s " + all + " rows left out: "
@@ -130,10 +130,11 @@ public final class MetricsReader {
     }
 
     /** data.missing as a person reads it: "empty, NaN or nan". */
-    static String missingWords(List<String> words) {
+    private static String missingWords(List<String> words) {
         List<String> shown = words.stream().map(w -> w.isEmpty() ? "empty" : Row.shown(w)).toList();
         if (shown.size() <= 1) {
-            return shown.isEmpty() ? "no cell counts as missing" : shown.get(0);
+            // With no words listed only a number cell can be missing: empty, or NaN.
+            return shown.isEmpty() ? "empty or NaN" : shown.get(0);
         }
         return String.join(", ", shown.subList(0, shown.size() - 1)) + " or " + shown.get(shown.size() - 1);
     }

@@ -1,5 +1,8 @@
 package dev.rollout.spec;
 
+import java.util.List;
+import java.util.Optional;
+
 /** Where a metric's value comes from: a column's aggregate, or a model-quality metric. */
 public sealed interface MetricSource
         permits MetricSource.ColumnAggregate, MetricSource.Classification, MetricSource.Regression {
@@ -8,7 +11,7 @@ public sealed interface MetricSource
     String label();
 
     /** The columns of a row it reads, in a wide export. */
-    java.util.List<String> columns();
+    List<String> columns();
 
     /** An aggregate over one column's values in the window, per variant. */
     record ColumnAggregate(String column, Aggregate aggregate) implements MetricSource {
@@ -16,8 +19,8 @@ public sealed interface MetricSource
             return aggregate.label() + "(" + column + ")";
         }
 
-        public java.util.List<String> columns() {
-            return java.util.List.of(column);
+        public List<String> columns() {
+            return List.of(column);
         }
     }
 
@@ -31,7 +34,7 @@ public sealed interface MetricSource
      *                  scikit-learn does (see the README's "What each metric means")
      */
     record Classification(String actual, String predicted, String score, ClassificationMetric metric,
-                          Average average, java.util.Optional<String> positive) implements MetricSource {
+                          Average average, Optional<String> positive) implements MetricSource {
 
         /** Whether a positive label matters: auc and {@code average: binary} precision, recall and F1. */
         public boolean binary() {
@@ -47,8 +50,8 @@ public sealed interface MetricSource
             };
         }
 
-        public java.util.List<String> columns() {
-            return java.util.List.of(actual, metric == ClassificationMetric.AUC ? score : predicted);
+        public List<String> columns() {
+            return List.of(actual, metric == ClassificationMetric.AUC ? score : predicted);
         }
     }
 
@@ -58,8 +61,8 @@ public sealed interface MetricSource
             return lower(metric) + "(" + actual + ", " + predicted + ")";
         }
 
-        public java.util.List<String> columns() {
-            return java.util.List.of(actual, predicted);
+        public List<String> columns() {
+            return List.of(actual, predicted);
         }
     }
 
