@@ -29,6 +29,7 @@ final class MarkdownViews {
                 .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a").append("** (promote ≥ ")
                 .append(Numbers.show(e.thresholds().promote())).append(", roll back < ").append(Numbers.show(e.thresholds().rollback()))
                 .append("); rows: baseline ").append(e.rows().baseline()).append(", candidate ").append(e.rows().candidate())
+                .append(e.rows().other() > 0 ? ", other variants " + e.rows().other() : "")
                 .append(recorded ? "" : "; not recorded").append(".\n\n");
         sb.append("| metric | baseline | candidate | delta | p | weight | gate |\n|---|--:|--:|--:|--:|--:|---|\n");
         for (MetricResult m : e.metrics()) {
@@ -44,8 +45,16 @@ final class MarkdownViews {
                     .append(TextViews.num(m.p())).append(" | ").append(Numbers.show(m.weight())).append(" | ").append(gate).append(" |\n");
         }
         sb.append('\n');
+        String positives = e.metrics().stream().filter(m -> m.positive().isPresent())
+                .map(m -> cell(m.name()) + " '" + cell(m.positive().get()) + "'").collect(Collectors.joining(", "));
+        if (!positives.isEmpty()) {
+            sb.append("Positive label: ").append(positives).append(".\n\n");
+        }
         for (String r : e.reasons()) {
             sb.append("- ").append(cell(r)).append('\n');
+        }
+        for (String n : e.rows().notes()) {
+            sb.append("- note: ").append(cell(n)).append('\n');
         }
         return sb.toString();
     }

@@ -97,6 +97,9 @@ final class TextViews {
         e.score().ifPresent(s -> sb.append("  score ").append(Numbers.show(s)));
         sb.append('\n');
         sb.append("  rows in window: baseline ").append(e.rows().baseline()).append(", candidate ").append(e.rows().candidate());
+        if (e.rows().other() > 0) {
+            sb.append(", other variants ").append(e.rows().other());
+        }
         if (e.window().since().isPresent() || e.window().until().isPresent()) {
             sb.append(" (").append(e.window().since().map(Object::toString).orElse("…")).append(" .. ")
                     .append(e.window().until().map(Object::toString).orElse("…")).append(')');
@@ -112,6 +115,11 @@ final class TextViews {
             t.row(m.name(), num(m.baseline()), num(m.candidate()), signed(m.delta()), num(m.p()), Numbers.show(m.weight()), gate);
         }
         sb.append('\n').append(t.render("  "));
+        String positives = e.metrics().stream().filter(m -> m.positive().isPresent())
+                .map(m -> m.name() + " '" + m.positive().get() + "'").collect(Collectors.joining(", "));
+        if (!positives.isEmpty()) {
+            sb.append("  positive label: ").append(positives).append('\n');
+        }
         for (MetricResult m : e.metrics()) {
             m.compare().ifPresent(c -> sb.append("  ").append(escaped(dev.rollout.judge.Comparison.sentence(m.name(), c))).append('\n'));
         }
@@ -122,6 +130,9 @@ final class TextViews {
         sb.append("\n").append(ansi.string("@|bold Decision:|@ ")).append(decisionWord(e.decision(), ansi)).append('\n');
         for (String r : e.reasons()) {
             sb.append("  - ").append(escaped(r)).append('\n');
+        }
+        for (String n : e.rows().notes()) {
+            sb.append("  note: ").append(n).append('\n');
         }
         for (MetricResult m : e.metrics()) {
             for (String n : m.notes()) {

@@ -13,12 +13,12 @@ import java.util.OptionalDouble;
  * its reasons. A value that could not be computed is empty (JSON {@code null}) and a reason says why.
  *
  * @param score   the weighted score P of the candidate; empty when a metric in it has no value
- * @param rows    rows per variant in the window
+ * @param rows    rows per variant in the window, and of other variants
  * @param window  the time window the rows were taken from
  */
 public record Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
                          ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
-                         List<MetricResult> metrics, Samples rows, WindowBounds window, List<InputFile> inputs) {
+                         List<MetricResult> metrics, Rows rows, WindowBounds window, List<InputFile> inputs) {
 
     public Evaluation {
         reasons = List.copyOf(reasons);
@@ -34,6 +34,20 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
     public record Samples(long baseline, long candidate) {
     }
 
+    /**
+     * Rows in the window: the baseline's, the candidate's, and {@code other}, those whose variant is
+     * neither (left out; {@code notes} says which values).
+     */
+    public record Rows(long baseline, long candidate, long other, List<String> notes) {
+        public Rows {
+            notes = List.copyOf(notes);
+        }
+
+        public Rows(long baseline, long candidate) {
+            this(baseline, candidate, 0, List.of());
+        }
+    }
+
     /** The bounds of the window that was read; empty means open. */
     public record WindowBounds(Optional<Instant> since, Optional<Instant> until) {
     }
@@ -44,11 +58,12 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
      * @param delta candidate − baseline
      * @param p       the candidate's value mapped to [0, 1] for the score (empty for gate-only metrics)
      * @param compare the statistical comparison of the rows, when the metric asks for one
+     * @param positive the positive label of auc and {@code average: binary}, as given or as chosen (see the notes)
      */
     public record MetricResult(String name, String source, double weight, String direction, boolean advisory,
                                OptionalDouble baseline, OptionalDouble candidate, OptionalDouble delta,
                                OptionalDouble p, Samples samples, GateResult gate, List<String> notes,
-                               Optional<CompareResult> compare) {
+                               Optional<CompareResult> compare, Optional<String> positive) {
         public MetricResult {
             notes = List.copyOf(notes);
         }

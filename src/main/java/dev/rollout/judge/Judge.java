@@ -66,7 +66,8 @@ public final class Judge {
         Decision decision = decide(spec, stage, report, inStage, results, score, reasons);
         return new Evaluation(spec.name(), stage.name(), now, decision, score.value, spec.scoring().normalizeBy(),
                 new Evaluation.Thresholds(spec.scoring().promote(), spec.scoring().rollback()), reasons, results,
-                new Samples(report.baselineRows(), report.candidateRows()), window, report.files());
+                new Evaluation.Rows(report.baselineRows(), report.candidateRows(), report.otherRows(), report.notes()), window,
+                report.files());
     }
 
     private static Decision decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
@@ -185,7 +186,7 @@ public final class Judge {
         }
         return new MetricResult(metric.name(), metric.source().label(), metric.weight(), metric.direction().word(),
                 metric.advisory(), m.baseline(), m.candidate(), delta, p,
-                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes, compare);
+                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes, compare, m.positive());
     }
 
     private static OptionalDouble p(MetricSpec metric, int index, Measurement m, List<String> notes) {

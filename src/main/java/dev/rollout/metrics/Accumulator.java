@@ -2,6 +2,8 @@ package dev.rollout.metrics;
 
 import dev.rollout.spec.MetricSpec;
 
+import java.util.List;
+
 /**
  * Collects what one kind of metric needs from the rows of one variant, row by row, in
  * memory that does not grow with the rows (except the values exact percentiles and AUC
@@ -22,6 +24,17 @@ interface Accumulator {
      */
     void merge(Accumulator later);
 
-    /** The value of {@code metric} over everything accepted; {@code variant} names it in notes. */
-    MetricValue value(MetricSpec metric, String variant);
+    /** Rows accepted, those whose cells were missing included. */
+    long rows();
+
+    /** The label texts accepted, for a classification metric; its classes are decided over both variants. */
+    default List<String> labels() {
+        return List.of();
+    }
+
+    /**
+     * The value of {@code metric} over everything accepted; {@code variant} names it in notes;
+     * {@code classes} are the classes of both variants' {@link #labels()}.
+     */
+    MetricValue value(MetricSpec metric, String variant, ClassLabels classes);
 }

@@ -69,6 +69,11 @@ final class ColumnStats implements Accumulator {
     }
 
     @Override
+    public long rows() {
+        return count + missing;
+    }
+
+    @Override
     public Accumulator fresh() {
         return new ColumnStats(truthy, values != null, variance);
     }
@@ -110,7 +115,7 @@ final class ColumnStats implements Accumulator {
     }
 
     @Override
-    public MetricValue value(MetricSpec metric, String variant) {
+    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
         Aggregate aggregate = ((MetricSource.ColumnAggregate) metric.source()).aggregate();
         if (aggregate.kind() == Aggregate.Kind.COUNT) {
             // A count of nothing is 0, a value, not an undefined one.

@@ -6,11 +6,8 @@ import dev.rollout.spec.MetricSource.Average;
 import dev.rollout.spec.MetricSource.Classification;
 import dev.rollout.spec.MetricSpec;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Label pairs of one variant counted into a confusion matrix, labels interned to small ints
@@ -22,22 +19,17 @@ import java.util.Map;
  */
 final class ConfusionMatrix implements Accumulator {
 
-    /** Labels compared one by one before the map is asked. */
-    private static final int FEW = 8;
-
-    private final Map<String, Integer> ids = new HashMap<>();
-    private final String[] first = new String[FEW];
-    private final List<String> labels = new ArrayList<>();
-    /** counts[actual][predicted], grown as labels appear. */
+    private final LabelIds labels = new LabelIds();
+    /** counts[actual][predicted] by label id, grown as labels appear. */
     private long[][] counts = new long[4][4];
     private long samples;
     private long missing;
 
     @Override
     public void accept(Row row, int[] columns) {
-        String actual = row.text(columns[0]);
-        String predicted = row.text(columns[1]);
-        if (actual.isEmpty() || predicted.isEmpty()) {
+        String actual = row.label(columns[0]);
+        String predicted = row.label(columns[1]);
+        if (actual == null || predicted == null) {
             missing++;
             return;
         }
@@ -49,31 +41,20 @@ final class ConfusionMatrix implements Accumulator {
     }
 
     private int id(String label) {
-        // Most exports have a handful of labels: comparing with each beats hashing a new string per cell.
-        int few = Math.min(labels.size(), FEW);
-        for (int i = 0; i < few; i++) {
-            if (first[i].equals(label)) {
-                return i;
-            }
-        }
-        Integer id = ids.get(label);
-        if (id != null) {
-            return id;
-        }
-        int next = labels.size();
-        ids.put(label, next);
-        labels.add(label);
-        if (next < FEW) {
-            first[next] = label;
-        }
-        if (next == counts.length) {
-            long[][] grown = new long[next * 2][next * 2];
-            for (int i = 0; i < next; i++) {
-                System.arraycopy(counts[i], 0, grown[i], 0, next);
+        int id = labels.id(label);
+        if (id == counts.length) {
+            long[][] grown = new long[id * 2][id * 2];
+            for (int i = 0; i < id; i++) {
+                System.arraycopy(counts[i], 0, grown[i], 0, id);
             }
             counts = grown;
         }
-        return next;
+        return id;
+    }
+
+    @Override
+    public long rows() {
+        return samples + missing;
     }
 
     @Override
@@ -99,43 +80,78 @@ final class ConfusionMatrix implements Accumulator {
     }
 
     @Override
-    public MetricValue value(MetricSpec metric, String variant) {
+    public List<String> labels() {
+        return labels.all();
+    }
+
+    @Override
+    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
         Classification spec = (Classification) metric.source();
         if (samples == 0) {
             return MetricValue.none(0, missing, "no " + variant + " label pairs in the window" + MetricValue.missingSuffix(missing));
         }
+        // scikit-learn's unique_labels: the sorted union of this variant's actual and predicted classes.
+        int[] present = present(classes);
+        long[][] cm = byClass(classes, present);
         double v = switch (spec.metric()) {
-            case ACCURACY -> accuracy();
-            case PRECISION, RECALL, F1 -> averaged(metric, spec, variant);
+            case ACCURACY -> accuracy(cm);
+            case PRECISION, RECALL, F1 -> spec.average() == Average.BINARY
+                    ? binary(metric, spec, variant, classes, present, cm) : averaged(spec, cm);
             case AUC -> throw new IllegalStateException("auc is computed by RocAuc");
         };
         return MetricValue.of(v, samples, missing);
     }
 
-    private double accuracy() {
-        long correct = 0;
+    /** The classes this variant's labels belong to, ascending. */
+    private int[] present(ClassLabels classes) {
+        boolean[] seen = new boolean[classes.size()];
         for (int i = 0; i < labels.size(); i++) {
-            correct += counts[i][i];
+            seen[classes.of(labels.get(i))] = true;
+        }
+        int[] present = new int[classes.size()];
+        int k = 0;
+        for (int c = 0; c < seen.length; c++) {
+            if (seen[c]) {
+                present[k++] = c;
+            }
+        }
+        return Arrays.copyOf(present, k);
+    }
+
+    /** The counts by present class, in class order: labels spelled apart but equal as numbers ("1", "1.0") add up. */
+    private long[][] byClass(ClassLabels classes, int[] present) {
+        int[] at = new int[classes.size()];
+        for (int j = 0; j < present.length; j++) {
+            at[present[j]] = j;
+        }
+        long[][] cm = new long[present.length][present.length];
+        for (int a = 0; a < labels.size(); a++) {
+            int ca = at[classes.of(labels.get(a))];
+            for (int p = 0; p < labels.size(); p++) {
+                cm[ca][at[classes.of(labels.get(p))]] += counts[a][p];
+            }
+        }
+        return cm;
+    }
+
+    private double accuracy(long[][] cm) {
+        long correct = 0;
+        for (int i = 0; i < cm.length; i++) {
+            correct += cm[i][i];
         }
         return (double) correct / samples;
     }
 
-    private double averaged(MetricSpec metric, Classification spec, String variant) {
-        // scikit-learn's unique_labels: the sorted union of actual and predicted labels.
-        int[] order = sortedLabelIds();
-        int k = order.length;
-        if (spec.average() == Average.BINARY) {
-            return binary(metric, spec, variant, order);
-        }
+    private static double averaged(Classification spec, long[][] cm) {
+        int k = cm.length;
         long[] tp = new long[k];
         long[] predicted = new long[k];
         long[] actual = new long[k];
         for (int j = 0; j < k; j++) {
-            int c = order[j];
-            tp[j] = counts[c][c];
-            for (int i = 0; i < labels.size(); i++) {
-                predicted[j] += counts[i][c];
-                actual[j] += counts[c][i];
+            tp[j] = cm[j][j];
+            for (int i = 0; i < k; i++) {
+                predicted[j] += cm[i][j];
+                actual[j] += cm[j][i];
             }
         }
         if (spec.average() == Average.MICRO) {
@@ -175,28 +191,33 @@ final class ConfusionMatrix implements Accumulator {
      * predicted together, and refuses a positive label missing from two present labels; with
      * one label or none present it scores the positive label, which is then 0.
      */
-    private double binary(MetricSpec metric, Classification spec, String variant, int[] order) {
-        int k = order.length;
+    private double binary(MetricSpec metric, Classification spec, String variant, ClassLabels classes, int[] present,
+                          long[][] cm) {
+        int k = present.length;
+        Location where = Location.of(null, 0, 0, "metric " + metric.name());
         if (k > 2) {
-            throw RolloutException.input(Location.of(null, 0, 0, "metric " + metric.name()),
-                    "average: binary needs at most two labels, found " + k + " in the " + variant + "'s rows ("
-                            + names(order) + "); use micro, macro or weighted");
+            throw RolloutException.input(where, "average: binary needs at most two labels, found " + k + " in the " + variant
+                    + "'s rows (" + classes.names(present) + "); use micro, macro or weighted");
         }
-        Integer pos = ids.get(spec.positive());
-        if (pos == null) {
+        ClassLabels.Positive positive = classes.positive(spec);
+        if (positive.label().isEmpty()) {
+            throw RolloutException.input(where, "average: binary, " + positive.note().orElseThrow());
+        }
+        int pos = Arrays.binarySearch(present, positive.index());
+        if (positive.index() < 0 || pos < 0) {
             if (k == 2) {
-                throw RolloutException.input(Location.of(null, 0, 0, "metric " + metric.name()),
-                        "the positive label '" + spec.positive() + "' is not one of the labels in the " + variant
-                                + "'s rows (" + names(order) + "); set positive to one of them");
+                throw RolloutException.input(where, "the positive label '" + Row.shown(positive.label().get())
+                        + "' is not one of the labels in the " + variant + "'s rows (" + classes.names(present)
+                        + "); set positive to one of them");
             }
             return 0.0;
         }
-        long tp = counts[pos][pos];
+        long tp = cm[pos][pos];
         long predicted = 0;
         long actual = 0;
-        for (int i = 0; i < labels.size(); i++) {
-            predicted += counts[i][pos];
-            actual += counts[pos][i];
+        for (int i = 0; i < k; i++) {
+            predicted += cm[i][pos];
+            actual += cm[pos][i];
         }
         return pick(spec, divide(tp, predicted), divide(tp, actual));
     }
@@ -222,20 +243,7 @@ final class ConfusionMatrix implements Accumulator {
         return denominator == 0 ? 0.0 : (double) numerator / (double) denominator;
     }
 
-    /** Label ids in Python's string order (code points, which differs from String.compareTo past U+D7FF). */
-    private int[] sortedLabelIds() {
-        Integer[] boxed = new Integer[labels.size()];
-        for (int i = 0; i < boxed.length; i++) {
-            boxed[i] = i;
-        }
-        Arrays.sort(boxed, (a, b) -> compareCodePoints(labels.get(a), labels.get(b)));
-        int[] order = new int[boxed.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = boxed[i];
-        }
-        return order;
-    }
-
+    /** Python's string order: code points, which differs from String.compareTo past U+D7FF. */
     static int compareCodePoints(String a, String b) {
         int i = 0;
         int j = 0;
@@ -249,16 +257,5 @@ final class ConfusionMatrix implements Accumulator {
             j += Character.charCount(cb);
         }
         return Boolean.compare(i < a.length(), j < b.length());
-    }
-
-    private String names(int[] order) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < order.length && i < 10; i++) {
-            sb.append(i == 0 ? "" : ", ").append(Row.shown(labels.get(order[i])));
-        }
-        if (order.length > 10) {
-            sb.append(", …");
-        }
-        return sb.toString();
     }
 }

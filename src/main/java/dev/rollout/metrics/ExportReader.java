@@ -59,11 +59,13 @@ final class ExportReader {
 
     /** Rows in the window per variant, over all files; this reader adds its own. */
     private final long[] variantRows;
+    /** Rows in the window of neither variant, over all files; likewise. */
+    private final OtherVariants otherRows;
     /** Every header name seen, over all files, to tell "no such column" from "never together". */
     private final Set<String> headerColumns;
 
     ExportReader(DataSpec data, Window window, MetricInputs inputs, Path path, Reading reading, long[] variantRows,
-                 Set<String> headerColumns) {
+                 OtherVariants otherRows, Set<String> headerColumns) {
         this.data = data;
         this.window = window;
         this.inputs = inputs;
@@ -71,6 +73,7 @@ final class ExportReader {
         this.file = path.toString();
         this.reading = reading;
         this.variantRows = variantRows;
+        this.otherRows = otherRows;
         this.headerColumns = headerColumns;
     }
 
@@ -159,7 +162,7 @@ final class ExportReader {
      */
     private void records(CSVParser parser, ExportStream in, Plan plan, Target target, long[] line, BooleanSupplier stop) {
         List<String> names = plan.header.names();
-        Row row = new Row(file, names);
+        Row row = new Row(file, names, data.missing());
         long[] time = new long[2];
         Iterator<CSVRecord> records = parser.iterator();
         int columns = names.size();
@@ -356,6 +359,7 @@ final class ExportReader {
         /** Long format: the inputs some row named. */
         final boolean[] named;
         final long[] variantRows = new long[2];
+        final OtherVariants others = new OtherVariants();
         long dataRows;
         long inWindow;
 
@@ -374,6 +378,7 @@ final class ExportReader {
             }
             variantRows[0] += later.variantRows[0];
             variantRows[1] += later.variantRows[1];
+            others.addAll(later.others);
             dataRows += later.dataRows;
             inWindow += later.inWindow;
         }
@@ -386,6 +391,7 @@ final class ExportReader {
             }
             ExportReader.this.variantRows[0] += variantRows[0];
             ExportReader.this.variantRows[1] += variantRows[1];
+            otherRows.addAll(others);
             return new InputFile(file, sha256, dataRows, inWindow);
         }
     }
@@ -538,6 +544,7 @@ final class ExportReader {
                 }
             }
             int v = MetricInputs.CANDIDATE;
+            String other = null;
             if (variant >= 0) {
                 String cell = row.text(variant);
                 if (cell.equals(candidateValue)) {
@@ -545,7 +552,7 @@ final class ExportReader {
                 } else if (cell.equals(baselineValue)) {
                     v = MetricInputs.BASELINE;
                 } else {
-                    return; // another model version: not part of this comparison
+                    other = cell; // another model version: counted if in the window, never compared
                 }
             }
             if (timestamp >= 0) {
@@ -558,6 +565,10 @@ final class ExportReader {
                     return;
                 }
                 row.time(time[0], (int) time[1]);
+            }
+            if (other != null) {
+                target.others.add(other);
+                return;
             }
             target.variantRows[v]++;
             target.inWindow++;

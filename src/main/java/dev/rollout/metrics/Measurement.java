@@ -1,6 +1,7 @@
 package dev.rollout.metrics;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -15,11 +16,12 @@ import java.util.OptionalDouble;
  * @param notes            why a value is empty, in plain words ("no candidate rows in the window")
  * @param baselineRows     the baseline's per-row values, for a comparison ({@link Sample#EMPTY} when none is asked)
  * @param candidateRows    the candidate's per-row values, likewise
+ * @param positive         the positive label of a binary metric (auc, {@code average: binary}), given or chosen
  */
 public record Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate,
                           long baselineSamples, long candidateSamples,
                           long baselineMissing, long candidateMissing, List<String> notes,
-                          Sample baselineRows, Sample candidateRows) {
+                          Sample baselineRows, Sample candidateRows, Optional<String> positive) {
     public Measurement {
         notes = List.copyOf(notes);
     }
@@ -28,6 +30,6 @@ public record Measurement(String metric, OptionalDouble baseline, OptionalDouble
     public Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate, long baselineSamples,
                        long candidateSamples, long baselineMissing, long candidateMissing, List<String> notes) {
         this(metric, baseline, candidate, baselineSamples, candidateSamples, baselineMissing, candidateMissing, notes,
-                Sample.EMPTY, Sample.EMPTY);
+                Sample.EMPTY, Sample.EMPTY, Optional.empty());
     }
 }

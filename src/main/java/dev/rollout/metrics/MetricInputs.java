@@ -48,14 +48,14 @@ final class MetricInputs {
         TRUTHY,
         /** An actual and a predicted label column. */
         LABELS,
-        /** A label column and a score column, for AUC with one positive label. */
+        /** A label column and a score column, for AUC. */
         SCORES,
         /** An actual and a predicted number column. */
         REGRESSION
     }
 
     /** What makes two metrics' inputs the same. */
-    private record Key(Kind kind, List<String> columns, String positive) {
+    private record Key(Kind kind, List<String> columns) {
     }
 
     private final List<Input> inputs;
@@ -100,7 +100,7 @@ final class MetricInputs {
                         case NUMBER, TRUTHY -> new ColumnStats(k.kind() == Kind.TRUTHY, keepValues.contains(k),
                                 keepVariance.contains(k));
                         case LABELS -> new ConfusionMatrix();
-                        case SCORES -> new RocAuc(k.positive());
+                        case SCORES -> new RocAuc();
                         case REGRESSION -> new RegressionErrors();
                     };
                 }
@@ -113,7 +113,7 @@ final class MetricInputs {
     private static Key key(MetricSpec m, boolean longFormat) {
         MetricSource s = m.source();
         if (s instanceof MetricSource.ColumnAggregate a) {
-            return new Key(a.aggregate().kind() == Aggregate.Kind.RATE ? Kind.TRUTHY : Kind.NUMBER, List.of(a.column()), null);
+            return new Key(a.aggregate().kind() == Aggregate.Kind.RATE ? Kind.TRUTHY : Kind.NUMBER, List.of(a.column()));
         }
         if (longFormat) {
             // A long export has one value per row; a label pair or an actual/predicted pair needs two cells of one row.
@@ -122,11 +122,11 @@ final class MetricInputs {
         }
         if (s instanceof MetricSource.Classification c) {
             return c.metric() == MetricSource.ClassificationMetric.AUC
-                    ? new Key(Kind.SCORES, List.of(c.actual(), c.score()), c.positive())
-                    : new Key(Kind.LABELS, List.of(c.actual(), c.predicted()), null);
+                    ? new Key(Kind.SCORES, List.of(c.actual(), c.score()))
+                    : new Key(Kind.LABELS, List.of(c.actual(), c.predicted()));
         }
         MetricSource.Regression r = (MetricSource.Regression) s;
-        return new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted()), null);
+        return new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted()));
     }
 
     List<Input> all() {

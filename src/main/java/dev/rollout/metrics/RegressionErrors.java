@@ -35,6 +35,11 @@ final class RegressionErrors implements Accumulator {
     }
 
     @Override
+    public long rows() {
+        return n + missing;
+    }
+
+    @Override
     public Accumulator fresh() {
         return new RegressionErrors();
     }
@@ -50,7 +55,7 @@ final class RegressionErrors implements Accumulator {
     }
 
     @Override
-    public MetricValue value(MetricSpec metric, String variant) {
+    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
         if (n == 0) {
             return MetricValue.none(0, missing, "no " + variant + " value pairs in the window" + MetricValue.missingSuffix(missing));
         }

@@ -1,65 +1,130 @@
 package dev.rollout.metrics;
 
+import dev.rollout.spec.MetricSource.Classification;
 import dev.rollout.spec.MetricSpec;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Binary ROC AUC of one variant from a label column and a score column, as
  * {@code roc_auc_score(actual == positive, score)}: the Mann–Whitney statistic, in which a
  * tied positive/negative pair counts one half. That is exactly the area under
- * scikit-learn's ROC curve, whose tied scores make one diagonal step. Scores are kept in two
- * primitive arrays (positives, negatives); the statistic is counted exactly in integers and
- * divided once, so it is within an ulp or two of scikit-learn's trapezoid sum.
+ * scikit-learn's ROC curve, whose tied scores make one diagonal step. Scores are kept per
+ * label in primitive arrays, because the positive label may be chosen only once every label
+ * of both variants is known; the statistic is counted exactly in integers and divided once,
+ * so it is within an ulp or two of scikit-learn's trapezoid sum.
  */
 final class RocAuc implements Accumulator {
 
-    private final String positive;
-    private final DoubleList positives = new DoubleList();
-    private final DoubleList negatives = new DoubleList();
+    private final LabelIds labels = new LabelIds();
+    /** Scores by label id. */
+    private final List<DoubleList> scores = new ArrayList<>();
     private long missing;
-
-    RocAuc(String positive) {
-        this.positive = positive;
-    }
 
     @Override
     public void accept(Row row, int[] columns) {
-        String actual = row.text(columns[0]);
+        String actual = row.label(columns[0]);
         double score = row.number(columns[1]);
-        if (actual.isEmpty() || Double.isNaN(score)) {
+        if (actual == null || Double.isNaN(score)) {
             missing++;
             return;
         }
-        (actual.equals(positive) ? positives : negatives).add(score);
+        list(actual).add(score);
+    }
+
+    private DoubleList list(String label) {
+        int id = labels.id(label);
+        if (id == scores.size()) {
+            scores.add(new DoubleList());
+        }
+        return scores.get(id);
     }
 
     @Override
     public Accumulator fresh() {
-        return new RocAuc(positive);
+        return new RocAuc();
     }
 
     @Override
     public void merge(Accumulator other) {
         RocAuc later = (RocAuc) other;
-        positives.append(later.positives);
-        negatives.append(later.negatives);
+        for (int i = 0; i < later.labels.size(); i++) {
+            list(later.labels.get(i)).append(later.scores.get(i));
+        }
         missing += later.missing;
     }
 
     @Override
-    public MetricValue value(MetricSpec metric, String variant) {
-        int p = positives.size();
-        int n = negatives.size();
-        long samples = (long) p + n;
+    public List<String> labels() {
+        return labels.all();
+    }
+
+    @Override
+    public long rows() {
+        return size(scores) + missing;
+    }
+
+    @Override
+    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
+        long samples = size(scores);
         if (samples == 0) {
             return MetricValue.none(0, missing, "no " + variant + " scores in the window" + MetricValue.missingSuffix(missing));
         }
-        if (p == 0 || n == 0) {
+        ClassLabels.Positive positive = classes.positive((Classification) metric.source());
+        int[] present = present(classes);
+        String rows = "the " + variant + "'s " + samples + (samples == 1 ? " row" : " rows");
+        if (present.length == 1) {
             // scikit-learn raises "Only one class present in y_true. ROC AUC score is not defined in that case."
-            return MetricValue.none(samples, missing, "auc is undefined: only one class in the labels ("
-                    + (p == 0 ? "none" : "all") + " of the " + variant + "'s " + samples + " rows "
-                    + (p == 0 ? "has" : "have") + " the positive label '" + positive + "')");
+            return MetricValue.none(samples, missing, "auc is undefined: only one class in the labels ('"
+                    + classes.names(present) + "')" + positive.label().map(p -> present[0] == positive.index()
+                    ? ": all of " + rows + " have the positive label '" + Row.shown(p) + "'"
+                    : ": none of " + rows + " has the positive label '" + Row.shown(p) + "'").orElse(""));
         }
-        return MetricValue.of(auc(positives.sorted(), p, negatives.sorted(), n), samples, missing);
+        if (positive.label().isEmpty()) {
+            return MetricValue.none(samples, missing, "auc is undefined: " + positive.note().orElseThrow());
+        }
+        List<DoubleList> pos = new ArrayList<>();
+        List<DoubleList> neg = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            (classes.of(labels.get(i)) == positive.index() ? pos : neg).add(scores.get(i));
+        }
+        if (pos.isEmpty()) {
+            return MetricValue.none(samples, missing, "auc is undefined: none of " + rows + " has the positive label '"
+                    + Row.shown(positive.label().get()) + "' (the labels are " + classes.names(present) + ")");
+        }
+        int p = size(pos);
+        int n = size(neg);
+        return MetricValue.of(auc(sorted(pos, p), p, sorted(neg, n), n), samples, missing);
+    }
+
+    /** The classes of this variant's labels, ascending. */
+    private int[] present(ClassLabels classes) {
+        return labels.all().stream().mapToInt(classes::of).distinct().sorted().toArray();
+    }
+
+    private static int size(List<DoubleList> lists) {
+        long size = 0;
+        for (DoubleList list : lists) {
+            size += list.size();
+        }
+        return Math.toIntExact(size);
+    }
+
+    /** The values of {@code lists}, sorted: one list's own array (no copy) in the usual case of one spelling per class. */
+    private static double[] sorted(List<DoubleList> lists, int size) {
+        if (lists.size() == 1) {
+            return lists.get(0).sorted();
+        }
+        double[] all = new double[size];
+        int at = 0;
+        for (DoubleList list : lists) {
+            System.arraycopy(list.sorted(), 0, all, at, list.size());
+            at += list.size();
+        }
+        Arrays.sort(all);
+        return all;
     }
 
     /** P(score of a positive > score of a negative) + P(tie) / 2, from both sorted arrays in one merge. */

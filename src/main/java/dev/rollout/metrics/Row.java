@@ -16,14 +16,17 @@ final class Row {
 
     private final String file;
     private final List<String> header;
+    /** data.missing: cell texts that mean no value; a handful, compared one by one. */
+    private final String[] missing;
     private CSVRecord record;
     private long endLine;
     private long seconds;
     private int nanos;
 
-    Row(String file, List<String> header) {
+    Row(String file, List<String> header, List<String> missing) {
         this.file = file;
         this.header = header;
+        this.missing = missing.toArray(String[]::new);
     }
 
     /** Moves to {@code r}, whose last physical line is {@code endLine}. */
@@ -55,8 +58,28 @@ final class Row {
         return record.get(column).trim();
     }
 
+    /** Whether {@code cell} (trimmed) is one of data.missing's words. */
+    boolean isMissing(String cell) {
+        for (String word : missing) {
+            if (word.equals(cell)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The label in {@code column}, null when the cell is one of data.missing's words: a label "NA" stays a label unless listed. */
+    String label(int column) {
+        String cell = text(column);
+        return isMissing(cell) ? null : cell;
+    }
+
+    /** The number in {@code column}; NaN for a missing cell: a data.missing word, empty, or NaN in any case. */
     double number(int column) {
         String cell = text(column);
+        if (isMissing(cell)) {
+            return Cells.MISSING;
+        }
         try {
             return Cells.number(cell);
         } catch (NumberFormatException e) {
@@ -66,6 +89,9 @@ final class Row {
 
     double truthy(int column) {
         String cell = text(column);
+        if (isMissing(cell)) {
+            return Cells.MISSING;
+        }
         try {
             return Cells.truthy(cell);
         } catch (NumberFormatException e) {

@@ -1,5 +1,6 @@
 package dev.rollout.spec;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,9 +12,18 @@ import java.util.Optional;
  * @param metricColumn  in the long format, the column naming the metric
  * @param valueColumn   in the long format, the column holding the value
  * @param delimiter   the field separator, a comma by default
+ * @param missing     cell texts (after trimming) that mean "no value" in any column, {@link #DEFAULT_MISSING} unless
+ *                    the spec lists its own; a number column also takes an empty cell and NaN in any case as missing
  */
 public record DataSpec(Optional<String> timestamp, Optional<VariantSpec> variant, Format format,
-                       String metricColumn, String valueColumn, char delimiter) {
+                       String metricColumn, String valueColumn, char delimiter, List<String> missing) {
+
+    /** What pandas' {@code to_csv} and numpy write for a missing value; "NA" is left alone, it may be a real label. */
+    public static final List<String> DEFAULT_MISSING = List.of("", "NaN", "nan");
+
+    public DataSpec {
+        missing = missing == null ? DEFAULT_MISSING : List.copyOf(missing);
+    }
 
     public enum Format { WIDE, LONG }
 

@@ -1,5 +1,8 @@
 package dev.rollout.spec;
 
+import java.util.List;
+import java.util.Optional;
+
 /** Where a metric's value comes from: a column's aggregate, or a model-quality metric. */
 public sealed interface MetricSource
         permits MetricSource.ColumnAggregate, MetricSource.Classification, MetricSource.Regression {
@@ -7,10 +10,17 @@ public sealed interface MetricSource
     /** How the value is computed, for tables: {@code p95(latency_ms)}, {@code f1/weighted(y_true, y_pred)}. */
     String label();
 
+    /** The columns of a row it reads, in a wide export. */
+    List<String> columns();
+
     /** An aggregate over one column's values in the window, per variant. */
     record ColumnAggregate(String column, Aggregate aggregate) implements MetricSource {
         public String label() {
             return aggregate.label() + "(" + column + ")";
+        }
+
+        public List<String> columns() {
+            return List.of(column);
         }
     }
 
@@ -20,10 +30,18 @@ public sealed interface MetricSource
      *
      * @param predicted prediction column (empty for auc)
      * @param score     score column (auc only)
-     * @param positive  the positive label for {@code average: binary} and auc
+     * @param positive  the positive label for {@code average: binary} and auc; empty: chosen from the labels as
+     *                  scikit-learn does (see the README's "What each metric means")
      */
     record Classification(String actual, String predicted, String score, ClassificationMetric metric,
-                          Average average, String positive) implements MetricSource {
+                          Average average, Optional<String> positive) implements MetricSource {
+
+        /** Whether a positive label matters: auc and {@code average: binary} precision, recall and F1. */
+        public boolean binary() {
+            return metric == ClassificationMetric.AUC
+                    || metric != ClassificationMetric.ACCURACY && average == Average.BINARY;
+        }
+
         public String label() {
             return switch (metric) {
                 case ACCURACY -> "accuracy(" + actual + ", " + predicted + ")";
@@ -31,12 +49,20 @@ public sealed interface MetricSource
                 default -> lower(metric) + "/" + lower(average) + "(" + actual + ", " + predicted + ")";
             };
         }
+
+        public List<String> columns() {
+            return List.of(actual, metric == ClassificationMetric.AUC ? score : predicted);
+        }
     }
 
     /** A regression error from an actual and a predicted column. */
     record Regression(String actual, String predicted, RegressionMetric metric) implements MetricSource {
         public String label() {
             return lower(metric) + "(" + actual + ", " + predicted + ")";
+        }
+
+        public List<String> columns() {
+            return List.of(actual, predicted);
         }
     }
 

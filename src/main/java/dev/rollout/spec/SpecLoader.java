@@ -158,7 +158,8 @@ public final class SpecLoader {
 
         DataSpec data(Optional<SpecNode> maybe, ModelSpec model) {
             if (maybe.isEmpty()) {
-                return new DataSpec(Optional.empty(), Optional.empty(), DataSpec.Format.WIDE, "metric", "value", ',');
+                return new DataSpec(Optional.empty(), Optional.empty(), DataSpec.Format.WIDE, "metric", "value", ',',
+                        DataSpec.DEFAULT_MISSING);
             }
             SpecNode d = maybe.get();
             Optional<String> timestamp = d.string("timestamp");
@@ -188,8 +189,27 @@ public final class SpecLoader {
                 }
                 delimiter = delim.get().charAt(0);
             }
+            List<String> missing = d.has("missing") ? missing(d) : DataSpec.DEFAULT_MISSING;
             d.finish();
-            return new DataSpec(timestamp, variant, format, metricColumn, valueColumn, delimiter);
+            return new DataSpec(timestamp, variant, format, metricColumn, valueColumn, delimiter, missing);
+        }
+
+        /** {@code data.missing}: the cell texts that mean no value; they replace the default list. */
+        List<String> missing(SpecNode d) {
+            List<String> words = new ArrayList<>();
+            for (SpecNode.Item item : d.list("missing")) {
+                if (!(item.value() instanceof YamlNode.Scalar s) || s.type() == YamlNode.ScalarType.NULL) {
+                    throw d.error(item.value(), item.path(), "must be a plain value such as \"\", NaN or NA (quote an empty one)");
+                }
+                if (!s.text().equals(s.text().trim())) {
+                    throw d.error(item.value(), item.path(), "'" + s.text() + "' has blanks around it; cells are compared"
+                            + " without them, so write '" + s.text().trim() + "'");
+                }
+                if (!words.contains(s.text())) {
+                    words.add(s.text());
+                }
+            }
+            return List.copyOf(words);
         }
 
         List<MetricSpec> metrics(SpecNode root, DataSpec data) {
@@ -297,7 +317,7 @@ public final class SpecLoader {
             if (c.has("average") && (metric == ClassificationMetric.ACCURACY || metric == ClassificationMetric.AUC)) {
                 throw c.errorAt("average", "'average' applies to precision, recall and f1 only");
             }
-            String positive = c.string("positive", "1");
+            Optional<String> positive = c.string("positive");
             c.finish();
             return new MetricSource.Classification(actual, predicted, score, metric, average, positive);
         }

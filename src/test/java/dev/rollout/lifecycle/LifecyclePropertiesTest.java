@@ -139,7 +139,7 @@ class LifecyclePropertiesTest {
         Decision d = op == Op.EVALUATE_PROMOTE ? Decision.PROMOTE : op == Op.EVALUATE_HOLD ? Decision.HOLD : Decision.ROLLBACK;
         String stage = current.map(s -> s.stage().name()).orElse("a");
         return new Evaluation("prop", stage, at, d, OptionalDouble.of(0.9), ScoringSpec.ScoreFormula.WEIGHTS,
-                new Evaluation.Thresholds(0.8, 0.6), List.of("because"), new ArrayList<>(), new Evaluation.Samples(10, 10),
+                new Evaluation.Thresholds(0.8, 0.6), List.of("because"), new ArrayList<>(), new Evaluation.Rows(10, 10),
                 new Evaluation.WindowBounds(Optional.empty(), Optional.empty()), List.of());
     }
 }

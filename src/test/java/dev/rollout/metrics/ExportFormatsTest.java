@@ -152,6 +152,26 @@ class ExportFormatsTest {
         assertEquals(10.0, candidate(r, "lat"));
         assertEquals(30.0, baseline(r, "lat"));
         assertEquals(new InputFile(p.toString(), r.files().get(0).sha256(), 3, 2), r.files().get(0));
+        assertEquals(1, r.otherRows(), "counted apart, never compared");
+    }
+
+    @Test
+    void rowsOfOtherVariantsInTheWindowAreCountedAndNamedMostFrequentFirst() throws Exception {
+        StringBuilder csv = new StringBuilder("ts,v,latency,failed\n");
+        String[] values = {"b", "a", "c", "42", "42", "c", "42", "x1", "x2", "x3", "x4", "x5", "x6"};
+        for (String v : values) {
+            csv.append("2026-01-01T00:00:00Z,").append(v).append(",10,0\n");
+        }
+        csv.append("2025-12-01T00:00:00Z,c,10,0\n"); // outside the window
+        Path p = exports.write("o.csv", csv.toString());
+        Window window = new Window(Optional.of(Instant.parse("2026-01-01T00:00:00Z")), Optional.empty());
+        for (long chunk : new long[] {0, 1024}) {
+            MetricsReport r = MetricsReader.read(SPEC, List.of(p), window, new Reading(2, chunk, Reading.Progress.NONE));
+            assertEquals(11, r.otherRows());
+            assertEquals(List.of("11 rows in the window left out: the variant is neither the baseline 'a' nor the candidate"
+                    + " 'b' ('42': 3, 'c': 2, 'x1': 1, 'x2': 1, 'x3': 1, other values: 3); check model.candidate and"
+                    + " data.variant"), r.notes());
+        }
     }
 
     @Test
@@ -288,7 +308,10 @@ class ExportFormatsTest {
         MetricsReport fromWide = Exports.read(wide, exports.write("wide.csv", w.toString()));
         MetricsReport fromLong = Exports.read(tidy, exports.write("long.csv", l.toString()));
         assertEquals(fromWide.measurements(), fromLong.measurements());
-        assertEquals(3 * fromWide.candidateRows(), fromLong.candidateRows(), "in the long format a row is one value");
+        // A long row is one value: a variant has the rows of its best-covered metric, as many as the wide export, so
+        // minSamples means the same in both; the rows of 'unrelated', which the spec does not read, never count.
+        assertEquals(fromWide.candidateRows(), fromLong.candidateRows());
+        assertEquals(fromWide.baselineRows(), fromLong.baselineRows());
     }
 
     @Test

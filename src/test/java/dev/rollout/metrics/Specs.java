@@ -32,6 +32,7 @@ final class Specs {
     private String metricColumn = "metric";
     private String valueColumn = "value";
     private char delimiter = ',';
+    private List<String> missing = DataSpec.DEFAULT_MISSING;
     private final List<MetricSpec> metrics = new ArrayList<>();
 
     static Specs spec() {
@@ -65,6 +66,11 @@ final class Specs {
         return this;
     }
 
+    Specs missing(String... words) {
+        missing = List.of(words);
+        return this;
+    }
+
     /** {@code aggregate} as the spec spells it: mean, p95, p99.9, median, rate, … */
     Specs column(String name, String column, String aggregate) {
         return metric(name, new MetricSource.ColumnAggregate(column, aggregate(aggregate)));
@@ -76,12 +82,13 @@ final class Specs {
 
     Specs classification(String name, String actual, String predicted, ClassificationMetric metric, Average average,
                          String positive) {
-        return metric(name, new MetricSource.Classification(actual, predicted, null, metric, average, positive));
+        return metric(name, new MetricSource.Classification(actual, predicted, null, metric, average,
+                Optional.ofNullable(positive)));
     }
 
     Specs auc(String name, String actual, String score, String positive) {
         return metric(name, new MetricSource.Classification(actual, null, score, ClassificationMetric.AUC, Average.BINARY,
-                positive));
+                Optional.ofNullable(positive)));
     }
 
     Specs regression(String name, String actual, String predicted, RegressionMetric metric) {
@@ -110,7 +117,8 @@ final class Specs {
                 "stages", List.of(record(StageSpec.class, Map.of("name", "canary", "traffic", 5, "minSamples", 1L,
                         "bake", Duration.ZERO))),
                 "data", record(DataSpec.class, Map.of("timestamp", timestamp, "variant", variant, "format", format,
-                        "metricColumn", metricColumn, "valueColumn", valueColumn, "delimiter", delimiter)),
+                        "metricColumn", metricColumn, "valueColumn", valueColumn, "delimiter", delimiter,
+                        "missing", missing)),
                 "metrics", metrics,
                 "scoring", record(ScoringSpec.class, Map.of("normalizeBy", ScoringSpec.ScoreFormula.WEIGHTS,
                         "promote", 0.8, "rollback", 0.6)),

@@ -121,6 +121,31 @@ class SpecLoaderTest {
     }
 
     @Test
+    void dataMissingListsTheCellsThatMeanNoValueAndReplacesTheDefault() {
+        assertEquals(List.of("", "NaN", "nan"), parse(VALID).data().missing(), "the default, without NA");
+        RolloutSpec spec = parse(VALID.replace("  timestamp: ts\n", "  timestamp: ts\n  missing: [\"\", NA, \"-\", -999, NA]\n"));
+        assertEquals(List.of("", "NA", "-", "-999"), spec.data().missing());
+        RolloutException blanks = assertThrows(RolloutException.class,
+                () -> parse(VALID.replace("  timestamp: ts\n", "  timestamp: ts\n  missing: [\" NA\"]\n")));
+        assertTrue(blanks.describe().contains("data.missing[0] (line 19, column 13): ' NA' has blanks around it"), blanks.describe());
+        RolloutException empty = assertThrows(RolloutException.class,
+                () -> parse(VALID.replace("  timestamp: ts\n", "  timestamp: ts\n  missing: [~]\n")));
+        assertTrue(empty.describe().contains("data.missing[0] (line 19, column 13): must be a plain value"), empty.describe());
+        RolloutException scalar = assertThrows(RolloutException.class,
+                () -> parse(VALID.replace("  timestamp: ts\n", "  timestamp: ts\n  missing: NA\n")));
+        assertTrue(scalar.describe().contains("data.missing (line 19, column 12): must be a list"), scalar.describe());
+    }
+
+    @Test
+    void positiveIsEmptyUnlessTheSpecNamesIt() {
+        MetricSource.Classification f1 = (MetricSource.Classification) parse(VALID).metrics().get(2).source();
+        assertTrue(f1.positive().isEmpty(), "chosen from the labels when the metric is read");
+        MetricSource.Classification given = (MetricSource.Classification) parse(VALID.replace("average: weighted}",
+                "average: binary, positive: malignant}")).metrics().get(2).source();
+        assertEquals(java.util.Optional.of("malignant"), given.positive());
+    }
+
+    @Test
     void rejectsMissingRequiredKeys() {
         RolloutException e = assertThrows(RolloutException.class, () -> parse(VALID.replace("  candidate: \"42\"\n", "")));
         assertTrue(e.describe().contains("model") && e.describe().contains("missing required key 'candidate'"), e.describe());
