@@ -116,7 +116,7 @@ final class TextViews {
         }
         sb.append('\n').append(t.render("  "));
         String positives = e.metrics().stream().filter(m -> m.positive().isPresent())
-                .map(m -> m.name() + " '" + m.positive().get() + "'").collect(Collectors.joining(", "));
+                .map(m -> escaped(m.name()) + " '" + escaped(m.positive().get()) + "'").collect(Collectors.joining(", "));
         if (!positives.isEmpty()) {
             sb.append("  positive label: ").append(positives).append('\n');
         }
@@ -132,7 +132,7 @@ final class TextViews {
             sb.append("  - ").append(escaped(r)).append('\n');
         }
         for (String n : e.rows().notes()) {
-            sb.append("  note: ").append(n).append('\n');
+            sb.append("  note: ").append(escaped(n)).append('\n');
         }
         for (MetricResult m : e.metrics()) {
             for (String n : m.notes()) {

@@ -123,6 +123,32 @@ class OutputEscapingTest {
     }
 
     @Test
+    void labelsAndVariantValuesFromAnExportAreEscapedInTheEvaluation() throws Exception {
+        Path spec = tmp.resolve("labels.yaml");
+        Files.writeString(spec, """
+                version: 1
+                name: labels
+                model: {baseline: "1", candidate: "2"}
+                stages:
+                  - {name: one, traffic: 5}
+                data:
+                  variant: {column: v}
+                metrics:
+                  - name: auc
+                    classification: {actual: y, score: s, metric: auc}
+                """);
+        Path csv = tmp.resolve("m.csv");
+        String label = "z" + CLEAR_SCREEN;
+        Files.writeString(csv, "v,y,s\n1,a,0.1\n1,%s,0.9\n2,a,0.2\n2,%s,0.8\n3%s,a,0.5\n".formatted(label, label, SET_TITLE));
+        CliRunner cli = new CliRunner().at("2026-03-02T08:00:00Z");
+        CliRunner.Result text = cli.run("evaluate", spec.toString(), "--metrics", csv.toString());
+        assertInert(text.out());
+        assertTrue(text.out().contains("positive label: auc 'z\\u001b[2J'"), text.out());
+        assertTrue(text.out().contains("'3\\u001b]0;pwned'"), "the other variant's value (trimmed of the BEL, as every cell), escaped: " + text.out());
+        assertInert(cli.run("evaluate", spec.toString(), "--metrics", csv.toString(), "-o", "markdown").out());
+    }
+
+    @Test
     void markdownEscapesLinksImagesEmphasisCodeSpansAndHtmlFromTheSpec() throws Exception {
         String hostile = "[x](http://e.vil) ![i](http://e.vil/p.png) **b** `c` <b>&amp; $m$";
         Path spec = spec(hostile.replace("\"", ""), hostile);
