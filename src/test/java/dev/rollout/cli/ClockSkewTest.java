@@ -58,8 +58,7 @@ class ClockSkewTest {
                 List.of("advance", spec.toString()), List.of("advance", spec.toString(), "--restart"),
                 List.of("evaluate", spec.toString(), "--metrics", csv.toString()),
                 List.of("evaluate", spec.toString(), "--metrics", csv.toString(), "--dry-run"),
-                List.of("advance", spec.toString(), "--metrics", csv.toString()),
-                List.of("rollback", spec.toString(), "--reason", "x"))) {
+                List.of("advance", spec.toString(), "--metrics", csv.toString()))) {
             CliRunner.Result r = behind.run(command.toArray(String[]::new));
             assertEquals(1, r.exit(), command + ": " + r);
             assertEquals("rollout: " + SKEW + "\n", r.err(), command.toString());
@@ -72,6 +71,15 @@ class ClockSkewTest {
 
         CliRunner.Result approve = new CliRunner().at(ENTERED).run("approve", spec.toString(), "--by", "alice");
         assertEquals(0, approve.exit(), "the clock at the entry itself is fine: " + approve);
+    }
+
+    @Test
+    void aRollbackIsHonouredOnAClockBehindTheStageEntryWithAWarning() throws Exception {
+        CliRunner.Result r = new CliRunner().at(BEHIND).run("rollback", spec.toString(), "--reason", "p95 doubled", "-o", "json");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("ROLLED_BACK", r.json().get("status").asText(), r.toString());
+        assertTrue(r.err().contains(SKEW + "; rolled back all the same"), r.err());
+        assertTrue(Files.readString(state).contains("ROLLED_BACK"));
     }
 
     @Test
