@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +59,7 @@ final class HookRunner {
         vars.put("ROLLOUT_CANDIDATE", next.model().candidate());
         vars.put("ROLLOUT_LINEAGE", next.lineage());
         spec.stage(next.stage().name()).map(StageSpec::segment).orElse(Map.of()).forEach((k, v) ->
-                vars.put("ROLLOUT_SEGMENT_" + k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v));
+                vars.put(StageSpec.segmentVariable(k), v));
         Result r = run(spec.hooks().apply().get(), vars, Optional.empty());
         if (!r.ok()) {
             throw RolloutException.input(RolloutException.Location.of(null, 0, 0, "hooks.apply"),

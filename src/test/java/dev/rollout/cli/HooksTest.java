@@ -94,6 +94,17 @@ class HooksTest {
     }
 
     @Test
+    void segmentKeysThatNameOneVariableAreRefusedNamingBoth() throws Exception {
+        Path spec = spec("hooks: {apply: 'true'}\n");
+        Files.writeString(spec, Files.readString(spec).replace("cohort: beta-users", "Region: us"));
+        CliRunner.Result r = cli.run("plan", spec.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("rollout: " + spec + ": stages[1].segment.Region (line 6, column "), r.err());
+        assertTrue(r.err().contains("'region' and 'Region' both give ROLLOUT_SEGMENT_REGION"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
     void dryRunRunsNoHook() throws Exception {
         Path spec = spec("hooks: {apply: 'touch applied', notify: 'touch notified'}\n");
         assertEquals(0, cli.run("advance", spec.toString(), "--dry-run").exit());
