@@ -79,6 +79,17 @@ class HooksTest {
     }
 
     @Test
+    void aHookThatExitsLeavingAChildRunningHasTheChildEndedBeforeTheCommandReturns() throws Exception {
+        Path spec = spec("hooks: {apply: 'sleep 60 & echo $! > child.pid'}\n");
+        CliRunner.Result r = cli.run("advance", spec.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("warning: hooks.apply 'sleep 60 & echo $! > child.pid' exited and left 1 process(es)"
+                + " running; ended them"), r.err());
+        assertFalse(HookProcessTest.running(Long.parseLong(Files.readString(tmp.resolve("child.pid")).strip())),
+                "the child ended with the hook's group");
+    }
+
+    @Test
     void notifyGetsEachEventAsJsonOnStdinAndItsFailureIsAWarning() throws Exception {
         Path spec = spec("hooks: {notify: 'cat >> events.jsonl; echo >> events.jsonl; echo \"$ROLLOUT_EVENT\" >> names.txt'}\n");
         assertEquals(0, cli.run("advance", spec.toString()).exit());
@@ -102,6 +113,29 @@ class HooksTest {
         assertTrue(r.err().startsWith("rollout: " + spec + ": stages[1].segment.Region (line 6, column "), r.err());
         assertTrue(r.err().contains("'region' and 'Region' both give ROLLOUT_SEGMENT_REGION"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void aHookWhoseOutputIsNotUtf8StillSucceedsAndItsOutputIsShown() throws Exception {
+        Path spec = spec("hooks: {apply: \"printf 'moved \\\\377\\\\376 to %s\\\\n' $ROLLOUT_TRAFFIC; printf 'half \\\\303' >&2\"}\n");
+        CliRunner.Result r = cli.run("advance", spec.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("moved \uFFFD\uFFFD to 0\n") && r.err().contains("half \uFFFD"), r.err());
+        assertTrue(Files.exists(tmp.resolve(".rollout/hooked.state.json")), "the rollout started");
+    }
+
+    @Test
+    void aHookThatPrintsHundredsOfMegabytesKeepsOnlyTheTail() throws Exception {
+        Path spec = spec("hooks: {apply: 'head -c 300000000 /dev/zero; echo; echo the last line; head -c 50000000 /dev/zero >&2;"
+                + " echo >&2; echo the last error >&2'}\n");
+        CliRunner.Result r = cli.run("advance", spec.toString());
+        assertEquals(0, r.exit(), r.toString().substring(0, Math.min(2000, r.toString().length())));
+        assertTrue(r.err().length() < 2_000_000, "kept " + r.err().length() + " chars");
+        assertTrue(r.err().contains("the last line\n") && r.err().contains("the last error\n"),
+                r.err().substring(Math.max(0, r.err().length() - 2000)));
+        assertTrue(r.err().contains("300000015 bytes of stdout, the last"), r.err().substring(0, 300));
+        assertTrue(r.err().contains("50000016 bytes of stderr, the last"), "stderr tail noted");
+        assertTrue(Files.exists(tmp.resolve(".rollout/hooked.state.json")), "the rollout started");
     }
 
     @Test
