@@ -37,7 +37,7 @@ final class Transition {
             hooks.beforeMove(current, o);
             return new StateStore.Update<>(o.newState(), o.events(), o);
         });
-        warnings.addAll(0, outcome.warnings());
+        warnings.addAll(outcome.warnings());
         if (outcome.newState().isEmpty()) {
             return withWarnings(outcome, warnings);
         }
