@@ -113,6 +113,13 @@ class HooksTest {
         assertTrue(r.err().startsWith("rollout: " + spec + ": stages[1].segment.Region (line 6, column "), r.err());
         assertTrue(r.err().contains("'region' and 'Region' both give ROLLOUT_SEGMENT_REGION"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
+
+        Files.writeString(spec, Files.readString(spec).replace("{region: eu, Region: us}", "{a-b: eu, a_b: us}"));
+        CliRunner.Result dash = cli.run("advance", spec.toString());
+        assertEquals(1, dash.exit(), dash.toString());
+        assertTrue(dash.err().startsWith("rollout: " + spec + ": stages[1].segment.a_b (line 6, column ")
+                && dash.err().contains("'a-b' and 'a_b' both give ROLLOUT_SEGMENT_A_B"), dash.err());
+        assertFalse(Files.exists(tmp.resolve(".rollout")), "nothing written");
     }
 
     @Test
