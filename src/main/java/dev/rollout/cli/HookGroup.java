@@ -91,9 +91,13 @@ final class HookGroup {
         this.leader = Optional.of(process.toHandle());
     }
 
-    /** The process group id (the leader's pid); 0 before the start. */
-    long processGroup() {
-        return leaderPid;
+    /** {@code process group 123} when the hook leads one, else {@code pid 123}. */
+    static String describe(boolean ownGroup, long pid) {
+        return (ownGroup ? "process group " : "pid ") + pid;
+    }
+
+    String describe() {
+        return describe(ownGroup, leaderPid);
     }
 
     /** How ending the group went: how many processes were signalled, and whether none is left. */

@@ -175,24 +175,10 @@ final class HookRunner {
             }
             boolean finished = p.waitFor(spec.hooks().timeout().toMillis(), TimeUnit.MILLISECONDS);
             HookGroup.End end = endGroup(group, recorded);
-            // With the group ended nobody holds the pipes, so the output ends, unless a process escaped the group.
-            boolean outputEnded = out.awaitEnd(OUTPUT_WAIT) & err.awaitEnd(OUTPUT_WAIT);
-            String errors = err.text(which);
-            env.err().print(out.text(which));
-            env.err().print(errors);
-            String hook = which + " '" + command.display() + "'";
-            if (!outputEnded) {
-                env.err().println("warning: " + hook + ": a process outside its process group still holds its output"
-                        + " open; not waiting for it");
-            }
-            if (finished && end.signalled() > 0) {
-                env.err().println("warning: " + hook + " exited and left " + end.signalled()
-                        + " process(es) running; ended them");
-            }
-            env.err().flush();
+            String errors = show(which, command, out, err, finished, end);
             if (!end.ended()) {
                 return new Result(false, (finished ? "exited" : "timed out") + " and left processes that did not end on"
-                        + " SIGKILL (process group " + group.processGroup() + ")");
+                        + " SIGKILL (" + group.describe() + ")");
             }
             if (!finished) {
                 return new Result(false, "timed out after " + DurationText.format(spec.hooks().timeout()));
@@ -212,6 +198,26 @@ final class HookRunner {
                 // the shutdown hook is running or has run: it ends the group itself
             }
         }
+    }
+
+    /** Prints what the hook printed, and what it left running; returns its stderr. */
+    private String show(String which, HooksSpec.Command command, HookOutput out, HookOutput err, boolean finished,
+                        HookGroup.End end) throws InterruptedException {
+        // With the group ended nobody holds the pipes, so the output ends, unless a process escaped the group.
+        boolean outputEnded = out.awaitEnd(OUTPUT_WAIT) & err.awaitEnd(OUTPUT_WAIT);
+        String errors = err.text(which);
+        env.err().print(out.text(which));
+        env.err().print(errors);
+        String hook = which + " '" + command.display() + "'";
+        if (!outputEnded) {
+            env.err().println("warning: " + hook + ": a process outside its process group still holds its output"
+                    + " open; not waiting for it");
+        }
+        if (finished && end.signalled() > 0) {
+            env.err().println("warning: " + hook + " exited and left " + end.signalled() + " process(es) running; ended them");
+        }
+        env.err().flush();
+        return errors;
     }
 
     /** Ends the hook's processes; its record goes only once none is left, else the next command sees it. */
@@ -237,7 +243,7 @@ final class HookRunner {
         HookRecord r = left.get();
         HookGroup group = HookGroup.leftBehind(r.id(), r.ownGroup(), r.pid(), r.start());
         String hook = "the apply hook '" + r.command() + "' ("
-                + r.pid().map(p -> (r.ownGroup() ? "process group " : "pid ") + p).orElse("pid not recorded")
+                + r.pid().map(p -> HookGroup.describe(r.ownGroup(), p)).orElse("pid not recorded")
                 + ") left running by rollout pid " + r.rolloutPid() + " (action " + r.action() + ", since " + r.since() + ")";
         HookGroup.End end = group.end(GRACE);
         if (!end.ended()) {
