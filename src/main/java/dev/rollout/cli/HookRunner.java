@@ -253,7 +253,7 @@ final class HookRunner {
         HookRecord.clear(paths);
         String seen = HookGroup.seesProcesses() ? "" : " (no /proc: only the hook process and its children could be seen)";
         return List.of(end.signalled() > 0
-                ? "ended " + hook + ", before this command's own hook" + seen
+                ? "ended " + hook + ", before this command went on" + seen
                 : hook + " had ended; the traffic may be as that hook set it, not as the state says" + seen);
     }
 

@@ -30,13 +30,21 @@ final class Transition {
         }
         HookRunner hooks = new HookRunner(ws.spec(), ws.specFile(), env, ws.paths());
         List<String> warnings = new ArrayList<>();
-        Outcome outcome = ws.store().update(current -> {
-            // First of all under the lock: an apply hook a killed holder left running must not outlast this move.
-            warnings.addAll(hooks.endLeftBehind());
-            Outcome o = step.apply(new Lifecycle(ws.spec(), current, request));
-            hooks.beforeMove(current, o);
-            return new StateStore.Update<>(o.newState(), o.events(), o);
-        });
+        Outcome outcome;
+        try {
+            outcome = ws.store().update(current -> {
+                // First of all under the lock: an apply hook a killed holder left running must not outlast this move.
+                warnings.addAll(hooks.endLeftBehind());
+                Outcome o = step.apply(new Lifecycle(ws.spec(), current, request));
+                hooks.beforeMove(current, o);
+                return new StateStore.Update<>(o.newState(), o.events(), o);
+            });
+        } catch (RuntimeException e) {
+            // What was done to a left-behind hook is said even when this command then fails.
+            warnings.forEach(w -> env.err().println("warning: " + w));
+            env.err().flush();
+            throw e;
+        }
         warnings.addAll(outcome.warnings());
         if (outcome.newState().isEmpty()) {
             return withWarnings(outcome, warnings);

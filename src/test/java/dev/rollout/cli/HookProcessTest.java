@@ -209,6 +209,18 @@ class HookProcessTest {
     }
 
     @Test
+    void aCommandThatThenStopsStillSaysWhatItDidWithTheLeftHook() throws Exception {
+        Path spec = spec();
+        Files.writeString(record(), "{\"command\":\"sh hook.sh\",\"id\":\"gone\",\"ownProcessGroup\":false,\"rolloutPid\":1,"
+                + "\"action\":\"advance\",\"since\":\"2026-01-01T00:30:00Z\"}");
+        CliRunner.Result r = cli.run("rollback", spec.toString(), "--reason", "x", "--if-stage", "canary");
+        assertEquals(5, r.exit(), r.toString());
+        assertTrue(r.err().contains("warning: the apply hook 'sh hook.sh' (pid not recorded) left running by rollout pid 1"
+                + " (action advance, since 2026-01-01T00:30:00Z) had ended"), r.err());
+        assertFalse(Files.exists(record()));
+    }
+
+    @Test
     void aRecordThatIsNotOneStopsTheCommandNamingIt() throws Exception {
         Path spec = spec();
         byte[] state = Files.readAllBytes(tmp.resolve(".rollout/slow.state.json"));
