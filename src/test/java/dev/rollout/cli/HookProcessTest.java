@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,6 +176,12 @@ class HookProcessTest {
         return tmp.resolve(".rollout/slow.state.json.hook");
     }
 
+    /** The record rollout pid {@code rolloutPid}, killed while advancing, leaves; {@code process}: its pid and start fields. */
+    private void leaveRecord(String id, long rolloutPid, String process) throws IOException {
+        Files.writeString(record(), "{\"command\":\"sh hook.sh\",\"id\":\"" + id + "\",\"ownProcessGroup\":true,"
+                + "\"rolloutPid\":" + rolloutPid + ",\"action\":\"advance\",\"since\":\"2026-01-01T00:30:00Z\"" + process + "}\n");
+    }
+
     @Test
     void aHookStartedByARolloutKilledBeforeItRecordedThePidIsFoundByItsIdAndEnded() throws Exception {
         Path spec = spec();
@@ -182,8 +189,7 @@ class HookProcessTest {
         pb.environment().put("ROLLOUT_HOOK_ID", "0f0e-left-behind");
         Process hook = pb.start();
         try {
-            Files.writeString(record(), "{\"command\":\"sh hook.sh\",\"id\":\"0f0e-left-behind\",\"ownProcessGroup\":true,"
-                    + "\"rolloutPid\":99999999,\"action\":\"advance\",\"since\":\"2026-01-01T00:30:00Z\"}\n");
+            leaveRecord("0f0e-left-behind", 99999999, "");
             CliRunner.Result r = cli.run("rollback", spec.toString(), "--reason", "x");
             assertEquals(0, r.exit(), r.toString());
             assertTrue(hook.waitFor(0, TimeUnit.SECONDS) || !running(hook.pid()), "the hook ended before the rollback returned");
@@ -198,8 +204,7 @@ class HookProcessTest {
     @Test
     void aRecordWhoseHookHasEndedIsClearedWithAWarningThatTheTrafficMayDiffer() throws Exception {
         Path spec = spec();
-        Files.writeString(record(), "{\"command\":\"sh hook.sh\",\"id\":\"gone\",\"ownProcessGroup\":true,\"rolloutPid\":1,"
-                + "\"action\":\"advance\",\"since\":\"2026-01-01T00:30:00Z\",\"pid\":99999998,\"start\":\"2026-01-01T00:30:00Z\"}");
+        leaveRecord("gone", 1, ",\"pid\":99999998,\"start\":\"2026-01-01T00:30:00Z\"");
         CliRunner.Result r = cli.run("approve", spec.toString(), "--by", "x", "-o", "json");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.json().path("warnings").toString().contains("the apply hook 'sh hook.sh' (process group 99999998)"
@@ -211,8 +216,7 @@ class HookProcessTest {
     @Test
     void aCommandThatThenStopsStillSaysWhatItDidWithTheLeftHook() throws Exception {
         Path spec = spec();
-        Files.writeString(record(), "{\"command\":\"sh hook.sh\",\"id\":\"gone\",\"ownProcessGroup\":false,\"rolloutPid\":1,"
-                + "\"action\":\"advance\",\"since\":\"2026-01-01T00:30:00Z\"}");
+        leaveRecord("gone", 1, "");
         CliRunner.Result r = cli.run("rollback", spec.toString(), "--reason", "x", "--if-stage", "canary");
         assertEquals(5, r.exit(), r.toString());
         assertTrue(r.err().contains("warning: the apply hook 'sh hook.sh' (pid not recorded) left running by rollout pid 1"
@@ -230,6 +234,6 @@ class HookProcessTest {
         assertTrue(r.err().startsWith("rollout: " + record() + ": not a record of a running hook"), r.err());
         assertEquals("0", traffic(), "no hook ran");
         assertEquals(List.of("start begin", "start end"), Files.readAllLines(tmp.resolve("progress.log")));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(state, Files.readAllBytes(tmp.resolve(".rollout/slow.state.json")));
+        assertArrayEquals(state, Files.readAllBytes(tmp.resolve(".rollout/slow.state.json")));
     }
 }
