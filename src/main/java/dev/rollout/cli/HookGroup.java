@@ -159,7 +159,9 @@ final class HookGroup {
         long self = ProcessHandle.current().pid();
         List<Long> carriers = new ArrayList<>();
         List<Long> inGroup = new ArrayList<>();
-        boolean groupIsOurs = leader.map(ProcessHandle::isAlive).orElse(false);
+        // isAlive checks the start time too: a leader that has died does not lend its pid to a stranger.
+        Optional<ProcessHandle> liveLeader = leader.filter(ProcessHandle::isAlive);
+        boolean groupIsOurs = liveLeader.isPresent();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path p : dir) {
                 long pid = Long.parseLong(p.getFileName().toString());
@@ -168,7 +170,7 @@ final class HookGroup {
                     continue;
                 }
                 boolean inOurGroup = ownGroup && leaderPid > 0 && group.get() == leaderPid;
-                boolean isLeader = leader.map(h -> h.pid() == pid).orElse(false);
+                boolean isLeader = liveLeader.map(h -> h.pid() == pid).orElse(false);
                 if (isLeader || carriesId(p)) {
                     carriers.add(pid);
                     groupIsOurs |= inOurGroup;
@@ -183,7 +185,9 @@ final class HookGroup {
             // The group is this hook's (its leader, or a member with the id): a member that cleared its environment is in it too.
             carriers.addAll(inGroup);
         }
-        return carriers.stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
+        return carriers.stream()
+                .map(pid -> liveLeader.filter(h -> h.pid() == pid).or(() -> ProcessHandle.of(pid)))
+                .flatMap(Optional::stream).toList();
     }
 
     /** The process group of a running process, from {@code /proc/<pid>/stat}; empty for a zombie or a process gone. */
