@@ -90,6 +90,17 @@ class HooksTest {
     }
 
     @Test
+    void aHookThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
+        Path spec = spec("hooks: {apply: \"trap '' TERM; echo $$ > hook.pid; sleep 30 & echo $! > child.pid; wait\", timeout: 1s}\n");
+        CliRunner.Result r = cli.run("advance", spec.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("timed out after 1s"), r.err());
+        for (String pid : List.of("hook.pid", "child.pid")) {
+            assertFalse(HookProcessTest.running(Long.parseLong(Files.readString(tmp.resolve(pid)).strip())), pid);
+        }
+    }
+
+    @Test
     void notifyGetsEachEventAsJsonOnStdinAndItsFailureIsAWarning() throws Exception {
         Path spec = spec("hooks: {notify: 'cat >> events.jsonl; echo >> events.jsonl; echo \"$ROLLOUT_EVENT\" >> names.txt'}\n");
         assertEquals(0, cli.run("advance", spec.toString()).exit());
