@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -117,7 +118,7 @@ record HookRecord(String command, String id, boolean ownGroup, long rolloutPid, 
                 while (buf.hasRemaining() && ch.read(buf) >= 0) {
                     // read it all
                 }
-                bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+                bytes = Arrays.copyOf(buf.array(), buf.position());
             }
         } catch (NoSuchFileException e) {
             return Optional.empty();
