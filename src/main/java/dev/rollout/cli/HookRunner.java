@@ -9,16 +9,16 @@ import dev.rollout.spec.DurationText;
 import dev.rollout.spec.HooksSpec;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.StageSpec;
+import dev.rollout.state.StatePaths;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -29,17 +29,28 @@ import java.util.concurrent.TimeUnit;
  * with exit 1; {@code notify} runs after each recorded event with the event as JSON on stdin,
  * and a failure is a warning. Hooks run in the spec's directory; their output goes to stderr
  * (stdout stays one JSON document for scripts).
+ *
+ * <p>No hook process outlives the command that started it ({@link HookGroup}), and an apply
+ * hook never runs without the lock: while it runs, {@link HookRecord} names it beside the lock,
+ * so that if rollout is killed with SIGKILL the next command to take the lock ends it first.
  */
 final class HookRunner {
+
+    /** How long a hook's processes have after SIGTERM (rollout ends, the hook times out) before SIGKILL. */
+    static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Duration OUTPUT_WAIT = Duration.ofSeconds(2);
 
     private final RolloutSpec spec;
     private final Path directory;
     private final Env env;
+    private final StatePaths paths;
 
-    HookRunner(RolloutSpec spec, Path specFile, Env env) {
+    /** @param paths the state's files: the record of a running apply hook lives beside its lock */
+    HookRunner(RolloutSpec spec, Path specFile, Env env, StatePaths paths) {
         this.spec = spec;
         this.directory = specFile.toAbsolutePath().getParent();
         this.env = env;
+        this.paths = paths;
     }
 
     /** Runs {@code apply} when the outcome moves the rollout; throws when the hook fails. */
@@ -60,8 +71,8 @@ final class HookRunner {
         vars.put("ROLLOUT_CANDIDATE", next.model().candidate());
         vars.put("ROLLOUT_LINEAGE", next.lineage());
         spec.stage(next.stage().name()).map(StageSpec::segment).orElse(Map.of()).forEach((k, v) ->
-                vars.put("ROLLOUT_SEGMENT_" + k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v));
-        Result r = run(spec.hooks().apply().get(), vars, Optional.empty());
+                vars.put(StageSpec.segmentVariable(k), v));
+        Result r = run("hooks.apply", spec.hooks().apply().get(), vars, Optional.empty(), true);
         if (!r.ok()) {
             throw RolloutException.input(RolloutException.Location.of(null, 0, 0, "hooks.apply"),
                     "'" + spec.hooks().apply().get().display() + "' " + r.failure() + "; the rollout did not move");
@@ -76,7 +87,7 @@ final class HookRunner {
         }
         for (HistoryEvent e : events) {
             Map<String, String> vars = Map.of("ROLLOUT_NAME", spec.name(), "ROLLOUT_EVENT", e.event().name());
-            Result r = run(spec.hooks().notifyHook().get(), vars, Optional.of(oneLine(e) + "\n"));
+            Result r = run("hooks.notify", spec.hooks().notifyHook().get(), vars, Optional.of(oneLine(e) + "\n"), false);
             if (!r.ok()) {
                 warnings.add("hooks.notify '" + spec.hooks().notifyHook().get().display() + "' " + r.failure()
                         + " for event " + e.event());
@@ -109,16 +120,52 @@ final class HookRunner {
     private record Result(boolean ok, String failure) {
     }
 
-    private Result run(HooksSpec.Command command, Map<String, String> vars, Optional<String> stdin) {
-        Path out = null;
-        Path err = null;
+    /**
+     * Runs one hook to its end and ends whatever it left running before returning, so no
+     * process of it outlives this call: not on success (a background child), not on a timeout,
+     * not when rollout is stopped by SIGTERM or Ctrl-C (a shutdown hook ends the group). An
+     * apply hook is {@code recorded} beside the lock while it runs, for the next command in
+     * case this one is killed with SIGKILL.
+     */
+    private Result run(String which, HooksSpec.Command command, Map<String, String> vars, Optional<String> stdin,
+                       boolean recorded) {
+        HookGroup group = HookGroup.forNewHook();
+        ProcessBuilder pb = new ProcessBuilder(group.command(command.processArgs())).directory(directory.toFile());
+        pb.environment().putAll(vars);
+        pb.environment().putAll(group.environment());
+        HookRecord record = new HookRecord(command.display(), group.id(), group.ownGroup(), ProcessHandle.current().pid(),
+                vars.getOrDefault("ROLLOUT_ACTION", ""), env.now(), Optional.empty(), Optional.empty());
+        Thread onShutdown = new Thread(() -> endGroup(group, recorded), "end " + which);
         try {
-            out = Files.createTempFile("rollout-hook", ".out");
-            err = Files.createTempFile("rollout-hook", ".err");
-            ProcessBuilder pb = new ProcessBuilder(command.processArgs()).directory(directory.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().putAll(vars);
-            Process p = pb.start();
+            Runtime.getRuntime().addShutdownHook(onShutdown);
+        } catch (IllegalStateException shuttingDown) {
+            return new Result(false, "was not started: rollout is shutting down");
+        }
+        try {
+            if (recorded) {
+                record.write(paths);
+            }
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                if (recorded) {
+                    HookRecord.clear(paths);
+                }
+                return new Result(false, "could not run: " + e.getMessage());
+            }
+            group.started(p);
+            if (recorded) {
+                try {
+                    record.started(p.toHandle()).write(paths);
+                } catch (RolloutException e) {
+                    // Unrecorded, a hook must not run on: a kill now would leave it for nobody to end.
+                    endGroup(group, true);
+                    return new Result(false, "was stopped: " + e.describe());
+                }
+            }
+            HookOutput out = HookOutput.read("stdout", p.getInputStream());
+            HookOutput err = HookOutput.read("stderr", p.getErrorStream());
             try (OutputStream in = p.getOutputStream()) {
                 if (stdin.isPresent()) {
                     in.write(stdin.get().getBytes(StandardCharsets.UTF_8));
@@ -127,16 +174,12 @@ final class HookRunner {
                 // A hook that does not read its stdin may close it first; that is its right.
             }
             boolean finished = p.waitFor(spec.hooks().timeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
+            HookGroup.End end = endGroup(group, recorded);
+            String errors = show(which, command, out, err, finished, end);
+            if (!end.ended()) {
+                return new Result(false, (finished ? "exited" : "timed out") + " and left processes that did not end on"
+                        + " SIGKILL (" + group.describe() + ")");
             }
-            String output = Files.readString(out, StandardCharsets.UTF_8);
-            String errors = Files.readString(err, StandardCharsets.UTF_8);
-            env.err().print(output);
-            env.err().print(errors);
-            env.err().flush();
             if (!finished) {
                 return new Result(false, "timed out after " + DurationText.format(spec.hooks().timeout()));
             }
@@ -144,15 +187,74 @@ final class HookRunner {
                 return new Result(false, "exited with " + p.exitValue() + tail(errors));
             }
             return new Result(true, "");
-        } catch (IOException e) {
-            return new Result(false, "could not run: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            endGroup(group, recorded);
             return new Result(false, "was interrupted");
         } finally {
-            delete(out);
-            delete(err);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onShutdown);
+            } catch (IllegalStateException shuttingDown) {
+                // the shutdown hook is running or has run: it ends the group itself
+            }
         }
+    }
+
+    /** Prints what the hook printed, and what it left running; returns its stderr. */
+    private String show(String which, HooksSpec.Command command, HookOutput out, HookOutput err, boolean finished,
+                        HookGroup.End end) throws InterruptedException {
+        // With the group ended nobody holds the pipes, so the output ends, unless a process escaped the group.
+        boolean outputEnded = out.awaitEnd(OUTPUT_WAIT) & err.awaitEnd(OUTPUT_WAIT);
+        String errors = err.text(which);
+        env.err().print(out.text(which));
+        env.err().print(errors);
+        String hook = which + " '" + command.display() + "'";
+        if (!outputEnded) {
+            env.err().println("warning: " + hook + ": a process outside its process group still holds its output"
+                    + " open; not waiting for it");
+        }
+        if (finished && end.signalled() > 0) {
+            env.err().println("warning: " + hook + " exited and left " + end.signalled() + " process(es) running; ended them");
+        }
+        env.err().flush();
+        return errors;
+    }
+
+    /** Ends the hook's processes; its record goes only once none is left, else the next command sees it. */
+    private HookGroup.End endGroup(HookGroup group, boolean recorded) {
+        HookGroup.End end = group.end(GRACE);
+        if (recorded && end.ended()) {
+            HookRecord.clear(paths);
+        }
+        return end;
+    }
+
+    /**
+     * Ends an apply hook that a killed rollout left running, before this command (which holds
+     * the lock now) runs its own hook or moves the state: two hooks setting the traffic at once,
+     * the older one last, would leave the traffic where the state does not say. Returns what it
+     * did, as warnings; throws a conflict when the hook's processes do not end.
+     */
+    List<String> endLeftBehind() {
+        Optional<HookRecord> left = HookRecord.read(paths);
+        if (left.isEmpty()) {
+            return List.of();
+        }
+        HookRecord r = left.get();
+        HookGroup group = HookGroup.leftBehind(r.id(), r.ownGroup(), r.pid(), r.start());
+        String hook = "the apply hook '" + r.command() + "' ("
+                + r.pid().map(p -> HookGroup.describe(r.ownGroup(), p)).orElse("pid not recorded")
+                + ") left running by rollout pid " + r.rolloutPid() + " (action " + r.action() + ", since " + r.since() + ")";
+        HookGroup.End end = group.end(GRACE);
+        if (!end.ended()) {
+            throw RolloutException.conflict(hook + " is still running: its processes did not end on SIGTERM or SIGKILL;"
+                    + " end them, then delete " + HookRecord.file(paths) + "; the rollout did not move");
+        }
+        HookRecord.clear(paths);
+        String seen = HookGroup.seesProcesses() ? "" : " (no /proc: only the hook process and its children could be seen)";
+        return List.of(end.signalled() > 0
+                ? "ended " + hook + ", before this command went on" + seen
+                : hook + " had ended; the traffic may be as that hook set it, not as the state says" + seen);
     }
 
     private static String tail(String errors) {
@@ -161,15 +263,5 @@ final class HookRunner {
             return "";
         }
         return ": " + (t.length() > 500 ? "…" + t.substring(t.length() - 500) : t).replace('\n', ' ');
-    }
-
-    private static void delete(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // a temp file left behind is harmless
-            }
-        }
     }
 }

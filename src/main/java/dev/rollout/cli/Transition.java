@@ -28,17 +28,32 @@ final class Transition {
             // A dry run computes the same outcome and runs no hook.
             return step.apply(new Lifecycle(ws.spec(), ws.store().read(), request));
         }
-        HookRunner hooks = new HookRunner(ws.spec(), ws.specFile(), env);
-        Outcome outcome = ws.store().update(current -> {
-            Outcome o = step.apply(new Lifecycle(ws.spec(), current, request));
-            hooks.beforeMove(current, o);
-            return new StateStore.Update<>(o.newState(), o.events(), o);
-        });
-        if (outcome.newState().isEmpty()) {
-            return outcome;
+        HookRunner hooks = new HookRunner(ws.spec(), ws.specFile(), env, ws.paths());
+        List<String> warnings = new ArrayList<>();
+        Outcome outcome;
+        try {
+            outcome = ws.store().update(current -> {
+                // First of all under the lock: an apply hook a killed holder left running must not outlast this move.
+                warnings.addAll(hooks.endLeftBehind());
+                Outcome o = step.apply(new Lifecycle(ws.spec(), current, request));
+                hooks.beforeMove(current, o);
+                return new StateStore.Update<>(o.newState(), o.events(), o);
+            });
+        } catch (RuntimeException e) {
+            // What was done to a left-behind hook is said even when this command then fails.
+            warnings.forEach(w -> env.err().println("warning: " + w));
+            env.err().flush();
+            throw e;
         }
-        List<String> warnings = new ArrayList<>(outcome.warnings());
+        warnings.addAll(outcome.warnings());
+        if (outcome.newState().isEmpty()) {
+            return withWarnings(outcome, warnings);
+        }
         warnings.addAll(hooks.notify(outcome.events()));
+        return withWarnings(outcome, warnings);
+    }
+
+    private static Outcome withWarnings(Outcome outcome, List<String> warnings) {
         return new Outcome(outcome.newState(), outcome.current(), outcome.events(), outcome.action(), outcome.exitCode(),
                 outcome.reasons(), warnings);
     }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,11 +150,25 @@ public final class SpecLoader {
                 long minSamples = s.integer("minSamples", 1, Long.MAX_VALUE).orElse(1L);
                 Duration bake = s.duration("bake").orElse(Duration.ZERO);
                 Map<String, String> segment = s.labels("segment");
+                s.map("segment").ifPresent(m -> oneVariablePerLabel(m, segment.keySet()));
                 boolean approval = s.bool("approval", false);
                 s.finish();
                 stages.add(new StageSpec(name, traffic, minSamples, bake, segment, approval));
             }
             return stages;
+        }
+
+        /** The hook would see one of two labels that share a variable, a different one from run to run. */
+        void oneVariablePerLabel(SpecNode segment, Set<String> keys) {
+            Map<String, String> byVariable = new HashMap<>();
+            for (String key : keys) {
+                String variable = StageSpec.segmentVariable(key);
+                String other = byVariable.putIfAbsent(variable, key);
+                if (other != null) {
+                    throw segment.errorAt(key, "'" + other + "' and '" + key + "' both give " + variable
+                            + " to the hooks; rename one");
+                }
+            }
         }
 
         DataSpec data(Optional<SpecNode> maybe, ModelSpec model) {

@@ -1,6 +1,7 @@
 package dev.rollout.spec;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,5 +17,14 @@ public record StageSpec(String name, int traffic, long minSamples, Duration bake
                         Map<String, String> segment, boolean approval) {
     public StageSpec {
         segment = Map.copyOf(segment);
+    }
+
+    /**
+     * The environment variable an apply hook reads a segment label from: {@code cohort-id}
+     * gives {@code ROLLOUT_SEGMENT_COHORT_ID}. Not one to one, so the spec refuses two keys
+     * of a stage that give the same variable.
+     */
+    public static String segmentVariable(String key) {
+        return "ROLLOUT_SEGMENT_" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 }

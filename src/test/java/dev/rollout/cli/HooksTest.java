@@ -79,6 +79,28 @@ class HooksTest {
     }
 
     @Test
+    void aHookThatExitsLeavingAChildRunningHasTheChildEndedBeforeTheCommandReturns() throws Exception {
+        Path spec = spec("hooks: {apply: 'sleep 60 & echo $! > child.pid'}\n");
+        CliRunner.Result r = cli.run("advance", spec.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("warning: hooks.apply 'sleep 60 & echo $! > child.pid' exited and left 1 process(es)"
+                + " running; ended them"), r.err());
+        assertFalse(HookProcessTest.running(Long.parseLong(Files.readString(tmp.resolve("child.pid")).strip())),
+                "the child ended with the hook's group");
+    }
+
+    @Test
+    void aHookThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
+        Path spec = spec("hooks: {apply: \"trap '' TERM; echo $$ > hook.pid; sleep 30 & echo $! > child.pid; wait\", timeout: 1s}\n");
+        CliRunner.Result r = cli.run("advance", spec.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("timed out after 1s"), r.err());
+        for (String pid : List.of("hook.pid", "child.pid")) {
+            assertFalse(HookProcessTest.running(Long.parseLong(Files.readString(tmp.resolve(pid)).strip())), pid);
+        }
+    }
+
+    @Test
     void notifyGetsEachEventAsJsonOnStdinAndItsFailureIsAWarning() throws Exception {
         Path spec = spec("hooks: {notify: 'cat >> events.jsonl; echo >> events.jsonl; echo \"$ROLLOUT_EVENT\" >> names.txt'}\n");
         assertEquals(0, cli.run("advance", spec.toString()).exit());
@@ -91,6 +113,47 @@ class HooksTest {
         CliRunner.Result r = cli.run("approve", failing.toString(), "--by", "carol");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.err().contains("warning: hooks.notify 'exit 7' exited with 7 for event APPROVED"), r.err());
+    }
+
+    @Test
+    void segmentKeysThatNameOneVariableAreRefusedNamingBoth() throws Exception {
+        Path spec = spec("hooks: {apply: 'true'}\n");
+        Files.writeString(spec, Files.readString(spec).replace("cohort: beta-users", "Region: us"));
+        CliRunner.Result r = cli.run("plan", spec.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("rollout: " + spec + ": stages[1].segment.Region (line 6, column "), r.err());
+        assertTrue(r.err().contains("'region' and 'Region' both give ROLLOUT_SEGMENT_REGION"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+
+        Files.writeString(spec, Files.readString(spec).replace("{region: eu, Region: us}", "{a-b: eu, a_b: us}"));
+        CliRunner.Result dash = cli.run("advance", spec.toString());
+        assertEquals(1, dash.exit(), dash.toString());
+        assertTrue(dash.err().startsWith("rollout: " + spec + ": stages[1].segment.a_b (line 6, column ")
+                && dash.err().contains("'a-b' and 'a_b' both give ROLLOUT_SEGMENT_A_B"), dash.err());
+        assertFalse(Files.exists(tmp.resolve(".rollout")), "nothing written");
+    }
+
+    @Test
+    void aHookWhoseOutputIsNotUtf8StillSucceedsAndItsOutputIsShown() throws Exception {
+        Path spec = spec("hooks: {apply: \"printf 'moved \\\\377\\\\376 to %s\\\\n' $ROLLOUT_TRAFFIC; printf 'half \\\\303' >&2\"}\n");
+        CliRunner.Result r = cli.run("advance", spec.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("moved \uFFFD\uFFFD to 0\n") && r.err().contains("half \uFFFD"), r.err());
+        assertTrue(Files.exists(tmp.resolve(".rollout/hooked.state.json")), "the rollout started");
+    }
+
+    @Test
+    void aHookThatPrintsHundredsOfMegabytesKeepsOnlyTheTail() throws Exception {
+        Path spec = spec("hooks: {apply: 'head -c 300000000 /dev/zero; echo; echo the last line; head -c 50000000 /dev/zero >&2;"
+                + " echo >&2; echo the last error >&2'}\n");
+        CliRunner.Result r = cli.run("advance", spec.toString());
+        assertEquals(0, r.exit(), r.toString().substring(0, Math.min(2000, r.toString().length())));
+        assertTrue(r.err().length() < 2_000_000, "kept " + r.err().length() + " chars");
+        assertTrue(r.err().contains("the last line\n") && r.err().contains("the last error\n"),
+                r.err().substring(Math.max(0, r.err().length() - 2000)));
+        assertTrue(r.err().contains("300000015 bytes of stdout, the last"), r.err().substring(0, 300));
+        assertTrue(r.err().contains("50000016 bytes of stderr, the last"), "stderr tail noted");
+        assertTrue(Files.exists(tmp.resolve(".rollout/hooked.state.json")), "the rollout started");
     }
 
     @Test
