@@ -94,6 +94,7 @@ final class ReportCommand extends SpecCommand {
         own.put("lock file", ws.paths().lock());
         own.put("history", ws.paths().history());
         own.put("backup", ws.paths().backup());
+        own.put("hook record", HookRecord.file(ws.paths()));
         own.put("spec", ws.specFile());
         Path target = realPath(out);
         own.forEach((what, file) -> {

@@ -193,6 +193,10 @@ class HostilePathsTest {
                 1, "backup");
         assertUnchanged(before, "backup");
         assertFalse(Files.exists(backup));
+        // And the record of a running apply hook, which exists only while one runs.
+        assertOneLineError(cli.run("report", spec.toString(), "--out", dir.resolve(".rollout/fraud-detector.state.json.hook").toString()),
+                1, "hook record");
+        assertFalse(Files.exists(dir.resolve(".rollout/fraud-detector.state.json.hook")));
     }
 
     @Test
