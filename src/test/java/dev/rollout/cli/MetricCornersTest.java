@@ -75,7 +75,7 @@ class MetricCornersTest {
         assertTrue(text.contains("positive label: f1 'malignant', precision 'malignant', recall_benign 'benign', auc"
                 + " 'malignant', auc_benign 'benign'"), text);
         String markdown = evaluate(spec, export, "-o", "markdown").out();
-        assertTrue(markdown.contains("Positive label: f1 'malignant', precision 'malignant', recall_benign 'benign'"), markdown);
+        assertTrue(markdown.contains("Positive label: f1 'malignant', precision 'malignant', recall\\_benign 'benign'"), "names escaped as every Markdown cell: " + markdown);
     }
 
     @Test
