@@ -1,12 +1,18 @@
 package dev.rollout.cli;
 
+import dev.rollout.state.Backends;
+import dev.rollout.state.StateBackend;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Not a user entry point: {@code mvn package} runs it once with
@@ -33,10 +39,10 @@ public final class CdsTraining {
         String predictions = rollouts.resolve("svm-classifier/predictions.csv").toString();
         String fraud = rollouts.resolve("fraud-detector/rollout.yaml").toString();
         String state = scratch.resolve("training.state.json").toString();
-        for (String suffix : List.of("", ".backup", ".lock")) {
-            Files.deleteIfExists(Path.of(state + suffix));
+        for (Path own : Backends.open(Path.of(state), new StateBackend.Options(Duration.ZERO, Clock.systemUTC(),
+                "cds-training", Optional.empty())).files().values()) {
+            Files.deleteIfExists(own);
         }
-        Files.deleteIfExists(scratch.resolve("training.history.jsonl"));
         String missing = scratch.resolve("missing/none.state.json").toString();
         List<List<String>> runs = List.of(
                 List.of("--help"),

@@ -4,7 +4,7 @@ import dev.rollout.ControlCharacters;
 import dev.rollout.RolloutException;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.RolloutState;
-import dev.rollout.state.OwnedFile;
+import dev.rollout.state.file.OwnedFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -89,12 +89,7 @@ final class ReportCommand extends SpecCommand {
         } catch (IOException e) {
             throw RolloutException.input(where, "cannot write the report: " + e.getMessage());
         }
-        Map<String, Path> own = new LinkedHashMap<>();
-        own.put("state file", ws.paths().state());
-        own.put("lock file", ws.paths().lock());
-        own.put("history", ws.paths().history());
-        own.put("backup", ws.paths().backup());
-        own.put("hook record", HookRecord.file(ws.paths()));
+        Map<String, Path> own = new LinkedHashMap<>(ws.store().files());
         own.put("spec", ws.specFile());
         Path target = realPath(out);
         own.forEach((what, file) -> {

@@ -3,7 +3,8 @@ package dev.rollout.cli;
 import dev.rollout.lifecycle.Lifecycle;
 import dev.rollout.lifecycle.Outcome;
 import dev.rollout.lifecycle.Request;
-import dev.rollout.state.StateStore;
+import dev.rollout.hooks.HookRunner;
+import dev.rollout.state.Update;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ final class Transition {
             // A dry run computes the same outcome and runs no hook.
             return step.apply(new Lifecycle(ws.spec(), ws.store().read(), request));
         }
-        HookRunner hooks = new HookRunner(ws.spec(), ws.specFile(), env, ws.paths());
+        HookRunner hooks = new HookRunner(ws.spec(), ws.specFile(), env.err(), env.clock(), ws.store().hookSlot());
         List<String> warnings = new ArrayList<>();
         Outcome outcome;
         try {
@@ -37,7 +38,7 @@ final class Transition {
                 warnings.addAll(hooks.endLeftBehind());
                 Outcome o = step.apply(new Lifecycle(ws.spec(), current, request));
                 hooks.beforeMove(current, o);
-                return new StateStore.Update<>(o.newState(), o.events(), o);
+                return new Update<>(o.newState(), o.events(), o);
             });
         } catch (RuntimeException e) {
             // What was done to a left-behind hook is said even when this command then fails.
@@ -71,6 +72,6 @@ final class Transition {
     static Views.RolloutView view(Workspace ws, Outcome outcome) {
         return Views.RolloutView.of(ws.spec().name(),
                 new Views.ModelView(ws.spec().model().baseline(), ws.spec().model().candidate()), outcome.current(),
-                Optional.of(ws.spec().digest()), ws.paths().state().toString());
+                Optional.of(ws.spec().digest()), ws.store().location());
     }
 }

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  *       person can read the files and {@code jq} can compare them.</li>
  *   <li>Unknown fields are ignored on read: a newer rollout may add fields and an older one
  *       still reads the file. What a field <em>means</em> is guarded by {@code formatVersion},
- *       which {@link StateStore} checks before binding.</li>
+ *       which {@link StateCodec} checks before binding.</li>
  *   <li>Trailing content after the document is an error: a state file is exactly one object.</li>
  * </ul>
  *

@@ -28,7 +28,7 @@ import java.util.Set;
  * building Jackson's {@code ObjectMapper} and binding the records through it costs a short
  * command (status, plan) some 55 ms of its start. Anything the writer would not have written —
  * a missing or null field, another type, a duplicate key, a number out of range, trailing
- * tokens — gives up, and the full reader in {@link StateStore} reads the file and words any
+ * tokens — gives up, and the full reader in {@link StateCodec} reads the file and words any
  * error. So this reader only ever returns what the full reader returns (StateQuickReadTest
  * compares them on random states and mutations of them).
  */

@@ -1,7 +1,8 @@
 package dev.rollout.cli;
 
-import dev.rollout.state.StatePaths;
-import dev.rollout.state.StateStore;
+import dev.rollout.state.file.StatePaths;
+import dev.rollout.state.Update;
+import dev.rollout.state.file.FileBackend;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 public final class HoldLock {
     public static void main(String[] args) {
-        StateStore store = new StateStore(StatePaths.of(Path.of(args[0])), Duration.ofSeconds(10), Clock.systemUTC(),
+        FileBackend store = new FileBackend(StatePaths.of(Path.of(args[0])), Duration.ofSeconds(10), Clock.systemUTC(),
                 "rollout advance (held by a test)");
         store.update(current -> {
             System.out.println("locked");
@@ -26,7 +27,7 @@ public final class HoldLock {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return new StateStore.Update<>(Optional.empty(), List.of(), null);
+            return new Update<>(Optional.empty(), List.of(), null);
         });
     }
 }

@@ -6,8 +6,9 @@ import dev.rollout.metrics.MetricsReader;
 import dev.rollout.metrics.Window;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.SpecLoader;
-import dev.rollout.state.StatePaths;
-import dev.rollout.state.StateStore;
+import dev.rollout.state.file.StatePaths;
+import dev.rollout.state.Update;
+import dev.rollout.state.file.FileBackend;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ class ReadersFuzzTest {
         Path file = dir.resolve("fuzz.state.json");
         try {
             Files.write(file, data);
-            StateStore store = new StateStore(StatePaths.of(file), Duration.ofSeconds(1), Clock.systemUTC(), "fuzz");
+            FileBackend store = new FileBackend(StatePaths.of(file), Duration.ofSeconds(1), Clock.systemUTC(), "fuzz");
             store.read();
             Files.write(StatePaths.of(file).history(), data);
             store.history(w -> { });

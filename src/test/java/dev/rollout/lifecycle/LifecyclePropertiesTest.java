@@ -6,8 +6,9 @@ import dev.rollout.judge.Evaluation;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.ScoringSpec;
 import dev.rollout.spec.SpecLoader;
-import dev.rollout.state.StatePaths;
-import dev.rollout.state.StateStore;
+import dev.rollout.state.file.StatePaths;
+import dev.rollout.state.Update;
+import dev.rollout.state.file.FileBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -72,7 +73,7 @@ class LifecyclePropertiesTest {
     void invariantsHoldOverAnySequence(long seed) throws Exception {
         List<Op> ops = sequence(seed);
         Path dir = Files.createTempDirectory("prop");
-        StateStore store = new StateStore(StatePaths.of(dir.resolve("prop.state.json")), Duration.ofSeconds(5),
+        FileBackend store = new FileBackend(StatePaths.of(dir.resolve("prop.state.json")), Duration.ofSeconds(5),
                 Clock.systemUTC(), "property");
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         String history = "";
@@ -87,7 +88,7 @@ class LifecyclePropertiesTest {
                 store.update(current -> {
                     Lifecycle l = new Lifecycle(SPEC, current, request);
                     Outcome o = apply(l, op, current, at);
-                    return new StateStore.Update<>(o.newState(), o.events(), o);
+                    return new Update<>(o.newState(), o.events(), o);
                 });
             } catch (RolloutException e) {
                 // A refused command (conflict or bad request) changes nothing: checked below.

@@ -60,7 +60,7 @@ final class Fixtures {
     }
 
     /** The worker's step: the next serial, with one event naming (worker, i); sleeps between read and write. */
-    static Function<Optional<RolloutState>, StateStore.Update<Long>> increment(String worker, int i, long sleepMillis) {
+    static Function<Optional<RolloutState>, Update<Long>> increment(String worker, int i, long sleepMillis) {
         return current -> {
             long serial = current.map(RolloutState::serial).orElse(0L) + 1;
             if (sleepMillis > 0) {
@@ -70,7 +70,7 @@ final class Fixtures {
                     Thread.currentThread().interrupt();
                 }
             }
-            return new StateStore.Update<>(Optional.of(minimal(serial)), List.of(event(serial, worker, i)), serial);
+            return new Update<>(Optional.of(minimal(serial)), List.of(event(serial, worker, i)), serial);
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.rollout.state;
 
+import dev.rollout.state.file.FileBackend;
+import dev.rollout.state.file.StatePaths;
 import dev.rollout.RolloutException;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.RolloutState;
@@ -53,8 +55,8 @@ class StateProcessTest {
         return dir.resolve("fraud.state.json");
     }
 
-    private static StateStore store(Path state, Duration timeout) {
-        return new StateStore(StatePaths.of(state), timeout, Clock.systemUTC(), "rollout test");
+    private static FileBackend store(Path state, Duration timeout) {
+        return new FileBackend(StatePaths.of(state), timeout, Clock.systemUTC(), "rollout test");
     }
 
     private Process start(List<String> properties, String... args) throws IOException, InterruptedException {
@@ -83,7 +85,7 @@ class StateProcessTest {
     }
 
     private Run runWorkers(List<String> properties) throws Exception {
-        StateStore reader = store(state(), Duration.ofSeconds(1));
+        FileBackend reader = store(state(), Duration.ofSeconds(1));
         AtomicBoolean done = new AtomicBoolean();
         ReaderLog log = new ReaderLog();
         Thread readerThread = new Thread(() -> {
@@ -188,7 +190,7 @@ class StateProcessTest {
 
     @Test
     void aWriterGivesUpAfterTheLockTimeoutNamingTheHolder() throws Exception {
-        StateStore store = store(state(), Duration.ofSeconds(1));
+        FileBackend store = store(state(), Duration.ofSeconds(1));
         store.update(Fixtures.increment("w", 0, 0));
         byte[] before = Files.readAllBytes(state());
         Process holder = start(List.of(), "hold", state().toString(), "15000", "rollout advance rollout.yaml --force");
@@ -240,7 +242,7 @@ class StateProcessTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return StateStore.Update.none(null);
+            return Update.none(null);
         }));
         holder.start();
         try {
@@ -262,7 +264,7 @@ class StateProcessTest {
     @Test
     void aWriterKilledAtARandomMomentNeverBreaksTheStateOrItsHistory() throws Exception {
         Random random = new Random(20260101L);
-        StateStore fresh = store(state(), Duration.ofSeconds(1));
+        FileBackend fresh = store(state(), Duration.ofSeconds(1));
         long previous = 0;
         int leftoverTemps = 0;
         int orphanLines = 0;

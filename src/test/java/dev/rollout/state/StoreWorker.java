@@ -1,5 +1,7 @@
 package dev.rollout.state;
 
+import dev.rollout.state.file.FileBackend;
+import dev.rollout.state.file.StatePaths;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A separate JVM for the process-level tests of {@link StateStore}.
+ * A separate JVM for the process-level tests of {@link FileBackend}.
  * <ul>
  *   <li>{@code update STATE WORKER COUNT SLEEP_MS}: COUNT read-modify-write updates, each
  *       adding one event with (WORKER, i) in its details, sleeping SLEEP_MS between the read
@@ -27,7 +29,7 @@ public final class StoreWorker {
         Path state = Path.of(args[1]);
         switch (args[0]) {
             case "update" -> {
-                StateStore store = store(state, "rollout advance (StoreWorker " + args[2] + ")");
+                FileBackend store = store(state, "rollout advance (StoreWorker " + args[2] + ")");
                 int count = Integer.parseInt(args[3]);
                 long sleep = Long.parseLong(args[4]);
                 for (int i = 0; i < count; i++) {
@@ -35,7 +37,7 @@ public final class StoreWorker {
                 }
             }
             case "hold" -> {
-                StateStore store = store(state, args[3]);
+                FileBackend store = store(state, args[3]);
                 store.update(current -> {
                     System.out.println("locked");
                     System.out.flush();
@@ -44,20 +46,20 @@ public final class StoreWorker {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    return new StateStore.Update<>(Optional.empty(), List.of(), null);
+                    return new Update<>(Optional.empty(), List.of(), null);
                 });
             }
             case "probe" -> {
-                StateStore store = new StateStore(StatePaths.of(state), Duration.ZERO, Clock.systemUTC(), "probe");
+                FileBackend store = new FileBackend(StatePaths.of(state), Duration.ZERO, Clock.systemUTC(), "probe");
                 try {
-                    store.update(current -> StateStore.Update.none(null));
+                    store.update(current -> Update.none(null));
                     System.out.println("got the lock");
                 } catch (dev.rollout.RolloutException e) {
                     System.out.println(e.kind() == dev.rollout.RolloutException.Kind.CONFLICT ? "conflict" : e.describe());
                 }
             }
             case "loop" -> {
-                StateStore store = store(state, "rollout advance (StoreWorker " + args[2] + ")");
+                FileBackend store = store(state, "rollout advance (StoreWorker " + args[2] + ")");
                 store.update(Fixtures.increment(args[2], 0, 0));
                 System.out.println("started");
                 System.out.flush();
@@ -69,7 +71,7 @@ public final class StoreWorker {
         }
     }
 
-    private static StateStore store(Path state, String command) {
-        return new StateStore(StatePaths.of(state), Duration.ofSeconds(120), Clock.systemUTC(), command);
+    private static FileBackend store(Path state, String command) {
+        return new FileBackend(StatePaths.of(state), Duration.ofSeconds(120), Clock.systemUTC(), command);
     }
 }

@@ -1,7 +1,8 @@
-package dev.rollout.state;
+package dev.rollout.state.file;
 
 import dev.rollout.RolloutException;
 import dev.rollout.RolloutException.Location;
+import dev.rollout.state.IoReason;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -92,7 +93,7 @@ public final class OwnedFile {
         try {
             attrs = attributes(file);
         } catch (IOException e) {
-            throw RolloutException.input(Location.file(file.toString()), "cannot read the " + what + ": " + StateStore.reason(e));
+            throw RolloutException.input(Location.file(file.toString()), "cannot read the " + what + ": " + IoReason.of(e));
         }
         attrs.flatMap(a -> irregular(file, a)).ifPresent(kind -> {
             throw refusal(file, what, kind);
@@ -143,7 +144,7 @@ public final class OwnedFile {
      * message, "too many levels of symbolic links", would mislead), else what happened. The
      * JDK reports ELOOP as a plain {@code IOException}, so the file is looked at again for any.
      */
-    static RolloutException failure(Path file, String what, String doing, IOException e) {
+    public static RolloutException failure(Path file, String what, String doing, IOException e) {
         try {
             Optional<String> kind = irregular(file);
             if (kind.isPresent()) {
@@ -152,7 +153,7 @@ public final class OwnedFile {
         } catch (IOException again) {
             // say what the first failure was
         }
-        return RolloutException.input(Location.file(file.toString()), doing + " the " + what + ": " + StateStore.reason(e));
+        return RolloutException.input(Location.file(file.toString()), doing + " the " + what + ": " + IoReason.of(e));
     }
 
     private static RolloutException tooLarge(Path file, String what, String size, Limit limit) {

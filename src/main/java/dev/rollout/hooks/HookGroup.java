@@ -1,4 +1,4 @@
-package dev.rollout.cli;
+package dev.rollout.hooks;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

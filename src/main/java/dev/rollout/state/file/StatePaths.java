@@ -1,4 +1,4 @@
-package dev.rollout.state;
+package dev.rollout.state.file;
 
 import dev.rollout.RolloutException;
 

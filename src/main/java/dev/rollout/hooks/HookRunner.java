@@ -1,4 +1,4 @@
-package dev.rollout.cli;
+package dev.rollout.hooks;
 
 import dev.rollout.RolloutException;
 import dev.rollout.lifecycle.Action;
@@ -9,12 +9,14 @@ import dev.rollout.spec.DurationText;
 import dev.rollout.spec.HooksSpec;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.StageSpec;
-import dev.rollout.state.StatePaths;
+import dev.rollout.state.HookSlot;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,10 +33,11 @@ import java.util.concurrent.TimeUnit;
  * (stdout stays one JSON document for scripts).
  *
  * <p>No hook process outlives the command that started it ({@link HookGroup}), and an apply
- * hook never runs without the lock: while it runs, {@link HookRecord} names it beside the lock,
- * so that if rollout is killed with SIGKILL the next command to take the lock ends it first.
+ * hook never runs without the lock: while it runs, {@link HookRecord} names it in the state
+ * backend's {@link HookSlot}, so that if rollout is killed with SIGKILL the next command to take
+ * the lock ends it first.
  */
-final class HookRunner {
+public final class HookRunner {
 
     /** How long a hook's processes have after SIGTERM (rollout ends, the hook times out) before SIGKILL. */
     static final Duration GRACE = Duration.ofSeconds(2);
@@ -42,19 +45,25 @@ final class HookRunner {
 
     private final RolloutSpec spec;
     private final Path directory;
-    private final Env env;
-    private final StatePaths paths;
+    private final PrintWriter stderr;
+    private final Clock clock;
+    private final HookSlot slot;
 
-    /** @param paths the state's files: the record of a running apply hook lives beside its lock */
-    HookRunner(RolloutSpec spec, Path specFile, Env env, StatePaths paths) {
+    /**
+     * @param stderr where the hooks' output and warnings go (stdout stays one JSON document)
+     * @param clock when a hook starts, for its record
+     * @param slot  where the state backend keeps the record of a running apply hook
+     */
+    public HookRunner(RolloutSpec spec, Path specFile, PrintWriter stderr, Clock clock, HookSlot slot) {
         this.spec = spec;
         this.directory = specFile.toAbsolutePath().getParent();
-        this.env = env;
-        this.paths = paths;
+        this.stderr = stderr;
+        this.clock = clock;
+        this.slot = slot;
     }
 
     /** Runs {@code apply} when the outcome moves the rollout; throws when the hook fails. */
-    void beforeMove(Optional<RolloutState> before, Outcome outcome) {
+    public void beforeMove(Optional<RolloutState> before, Outcome outcome) {
         Optional<String> action = applyAction(outcome.action());
         if (spec.hooks().apply().isEmpty() || action.isEmpty() || outcome.newState().isEmpty()) {
             return;
@@ -80,7 +89,7 @@ final class HookRunner {
     }
 
     /** Runs {@code notify} once per event; returns a warning for each failure. */
-    List<String> notify(List<HistoryEvent> events) {
+    public List<String> notify(List<HistoryEvent> events) {
         List<String> warnings = new ArrayList<>();
         if (spec.hooks().notifyHook().isEmpty()) {
             return warnings;
@@ -124,7 +133,7 @@ final class HookRunner {
      * Runs one hook to its end and ends whatever it left running before returning, so no
      * process of it outlives this call: not on success (a background child), not on a timeout,
      * not when rollout is stopped by SIGTERM or Ctrl-C (a shutdown hook ends the group). An
-     * apply hook is {@code recorded} beside the lock while it runs, for the next command in
+     * apply hook is {@code recorded} in the slot while it runs, for the next command in
      * case this one is killed with SIGKILL.
      */
     private Result run(String which, HooksSpec.Command command, Map<String, String> vars, Optional<String> stdin,
@@ -134,7 +143,7 @@ final class HookRunner {
         pb.environment().putAll(vars);
         pb.environment().putAll(group.environment());
         HookRecord record = new HookRecord(command.display(), group.id(), group.ownGroup(), ProcessHandle.current().pid(),
-                vars.getOrDefault("ROLLOUT_ACTION", ""), env.now(), Optional.empty(), Optional.empty());
+                vars.getOrDefault("ROLLOUT_ACTION", ""), clock.instant(), Optional.empty(), Optional.empty());
         Thread onShutdown = new Thread(() -> endGroup(group, recorded), "end " + which);
         try {
             Runtime.getRuntime().addShutdownHook(onShutdown);
@@ -143,21 +152,21 @@ final class HookRunner {
         }
         try {
             if (recorded) {
-                record.write(paths);
+                record.write(slot);
             }
             Process p;
             try {
                 p = pb.start();
             } catch (IOException e) {
                 if (recorded) {
-                    HookRecord.clear(paths);
+                    HookRecord.clear(slot);
                 }
                 return new Result(false, "could not run: " + e.getMessage());
             }
             group.started(p);
             if (recorded) {
                 try {
-                    record.started(p.toHandle()).write(paths);
+                    record.started(p.toHandle()).write(slot);
                 } catch (RolloutException e) {
                     // Unrecorded, a hook must not run on: a kill now would leave it for nobody to end.
                     endGroup(group, true);
@@ -206,17 +215,17 @@ final class HookRunner {
         // With the group ended nobody holds the pipes, so the output ends, unless a process escaped the group.
         boolean outputEnded = out.awaitEnd(OUTPUT_WAIT) & err.awaitEnd(OUTPUT_WAIT);
         String errors = err.text(which);
-        env.err().print(out.text(which));
-        env.err().print(errors);
+        stderr.print(out.text(which));
+        stderr.print(errors);
         String hook = which + " '" + command.display() + "'";
         if (!outputEnded) {
-            env.err().println("warning: " + hook + ": a process outside its process group still holds its output"
+            stderr.println("warning: " + hook + ": a process outside its process group still holds its output"
                     + " open; not waiting for it");
         }
         if (finished && end.signalled() > 0) {
-            env.err().println("warning: " + hook + " exited and left " + end.signalled() + " process(es) running; ended them");
+            stderr.println("warning: " + hook + " exited and left " + end.signalled() + " process(es) running; ended them");
         }
-        env.err().flush();
+        stderr.flush();
         return errors;
     }
 
@@ -224,7 +233,7 @@ final class HookRunner {
     private HookGroup.End endGroup(HookGroup group, boolean recorded) {
         HookGroup.End end = group.end(GRACE);
         if (recorded && end.ended()) {
-            HookRecord.clear(paths);
+            HookRecord.clear(slot);
         }
         return end;
     }
@@ -235,8 +244,8 @@ final class HookRunner {
      * the older one last, would leave the traffic where the state does not say. Returns what it
      * did, as warnings; throws a conflict when the hook's processes do not end.
      */
-    List<String> endLeftBehind() {
-        Optional<HookRecord> left = HookRecord.read(paths);
+    public List<String> endLeftBehind() {
+        Optional<HookRecord> left = HookRecord.read(slot);
         if (left.isEmpty()) {
             return List.of();
         }
@@ -248,9 +257,9 @@ final class HookRunner {
         HookGroup.End end = group.end(GRACE);
         if (!end.ended()) {
             throw RolloutException.conflict(hook + " is still running: its processes did not end on SIGTERM or SIGKILL;"
-                    + " end them, then delete " + HookRecord.file(paths) + "; the rollout did not move");
+                    + " end them, then delete " + slot.location() + "; the rollout did not move");
         }
-        HookRecord.clear(paths);
+        HookRecord.clear(slot);
         String seen = HookGroup.seesProcesses() ? "" : " (no /proc: only the hook process and its children could be seen)";
         return List.of(end.signalled() > 0
                 ? "ended " + hook + ", before this command went on" + seen
