@@ -6,9 +6,11 @@ import dev.rollout.judge.Evaluation;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.ScoringSpec;
 import dev.rollout.spec.SpecLoader;
-import dev.rollout.state.file.StatePaths;
+import dev.rollout.state.InMemoryStore;
+import dev.rollout.state.StateBackend;
 import dev.rollout.state.Update;
 import dev.rollout.state.file.FileBackend;
+import dev.rollout.state.file.StatePaths;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Random sequences of advance, evaluate, approve, rollback and restart, run through the pure
- * lifecycle and the real store, keep the invariants: the stage index stays in bounds, the
+ * lifecycle and the real store (and the in-memory backend), keep the invariants: the stage index stays in bounds, the
  * history only grows (each write's file is a prefix of the next), traffic never increases
  * after a rollback until a restart, and the serial grows by one with every write.
  * Sequences come from fixed seeds, so a failure names the seed that reproduces it.
@@ -71,10 +74,30 @@ class LifecyclePropertiesTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void invariantsHoldOverAnySequence(long seed) throws Exception {
-        List<Op> ops = sequence(seed);
         Path dir = Files.createTempDirectory("prop");
         FileBackend store = new FileBackend(StatePaths.of(dir.resolve("prop.state.json")), Duration.ofSeconds(5),
                 Clock.systemUTC(), "property");
+        // The file's bytes: each write's file is a prefix of the next.
+        holdOver(sequence(seed), store, () -> Files.exists(store.paths().history())
+                ? Files.readString(store.paths().history()) : "");
+    }
+
+    /** The state machine alone, on the in-memory backend: its history, one event a line, only grows. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void invariantsHoldOverAnySequenceInMemory(long seed) throws Exception {
+        StateBackend store = new InMemoryStore("memory://prop").open("prop",
+                new StateBackend.Options(Duration.ofSeconds(5), Clock.systemUTC(), "property", Optional.empty()));
+        holdOver(sequence(seed), store, () -> store.history(w -> { }).stream().map(e -> e + "\n")
+                .collect(Collectors.joining()));
+    }
+
+    /** What the history is after a step, as text that a longer history extends. */
+    private interface HistoryText {
+        String read() throws Exception;
+    }
+
+    private static void holdOver(List<Op> ops, StateBackend store, HistoryText historyText) throws Exception {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         String history = "";
         long serial = 0;
@@ -94,7 +117,7 @@ class LifecyclePropertiesTest {
                 // A refused command (conflict or bad request) changes nothing: checked below.
             }
             Optional<RolloutState> state = store.read();
-            String after = Files.exists(store.paths().history()) ? Files.readString(store.paths().history()) : "";
+            String after = historyText.read();
             assertTrue(after.startsWith(history), "the history only grows");
             if (state.isPresent()) {
                 RolloutState s = state.get();
