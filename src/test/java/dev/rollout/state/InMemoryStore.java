@@ -31,7 +31,7 @@ public final class InMemoryStore implements StateRepository {
         this.url = url;
     }
 
-    /** One rollout's state, events and hook record: replaced together, so a reader without the lock sees one write or the next. */
+    /** One rollout's state and events, replaced together: a reader without the lock sees one write or the next. */
     private record Snapshot(Optional<RolloutState> state, List<HistoryEvent> events) {
     }
 

@@ -149,7 +149,7 @@ public abstract class StateBackendContract {
             pool.shutdownNow();
         }
         assertEquals(100, backends[0].read().orElseThrow().serial());
-        List<String> who = backends[1].history(w -> { }).stream().map(Fixtures::who).toList();
+        List<String> who = backends[0].history(w -> { }).stream().map(Fixtures::who).toList();
         assertEquals(100, who.size());
         assertEquals(100, Set.copyOf(who).size());
     }
