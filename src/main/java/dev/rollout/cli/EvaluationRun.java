@@ -8,9 +8,10 @@ import dev.rollout.lifecycle.EvaluationRecord;
 import dev.rollout.lifecycle.Lifecycle;
 import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.Status;
-import dev.rollout.metrics.MetricsReader;
+import dev.rollout.metrics.MeasurePlan;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.metrics.Reading;
+import dev.rollout.metrics.Sources;
 import dev.rollout.metrics.Window;
 import dev.rollout.spec.StageSpec;
 
@@ -49,7 +50,7 @@ final class EvaluationRun {
                     + "), where the window starts; give --since too");
         }
         Window window = new Window(from, to);
-        MetricsReport report = MetricsReader.read(ws.spec(), files, window, reading(env));
+        MetricsReport report = Sources.of(files).measure(MeasurePlan.of(ws.spec()), window, reading(env));
         boolean timed = ws.spec().data().timestamp().isPresent();
         Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
                 : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());

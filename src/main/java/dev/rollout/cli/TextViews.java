@@ -6,7 +6,7 @@ import dev.rollout.judge.Evaluation.MetricResult;
 import dev.rollout.judge.Numbers;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.Status;
-import dev.rollout.metrics.InputFile;
+import dev.rollout.metrics.Provenance;
 import dev.rollout.spec.ScoringSpec.ScoreFormula;
 import picocli.CommandLine.Help.Ansi;
 
@@ -148,8 +148,8 @@ final class TextViews {
         return sb.toString();
     }
 
-    private static String input(InputFile f) {
-        return escaped(f.path()) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+    private static String input(Provenance f) {
+        return escaped(f.location()) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
     }
 
     static String action(Views.ActionView a, Ansi ansi) {

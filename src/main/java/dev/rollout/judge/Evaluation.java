@@ -1,6 +1,6 @@
 package dev.rollout.judge;
 
-import dev.rollout.metrics.InputFile;
+import dev.rollout.metrics.Provenance;
 import dev.rollout.spec.ScoringSpec.ScoreFormula;
 
 import java.time.Instant;
@@ -18,7 +18,7 @@ import java.util.OptionalDouble;
  */
 public record Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
                          ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
-                         List<MetricResult> metrics, Rows rows, WindowBounds window, List<InputFile> inputs) {
+                         List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs) {
 
     public Evaluation {
         reasons = List.copyOf(reasons);

@@ -67,7 +67,7 @@ public final class Judge {
         return new Evaluation(spec.name(), stage.name(), now, decision, score.value, spec.scoring().normalizeBy(),
                 new Evaluation.Thresholds(spec.scoring().promote(), spec.scoring().rollback()), reasons, results,
                 new Evaluation.Rows(report.baselineRows(), report.candidateRows(), report.otherRows(), report.notes()), window,
-                report.files());
+                report.inputs());
     }
 
     private static Decision decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,

@@ -1,7 +1,5 @@
 package dev.rollout.metrics;
 
-import dev.rollout.spec.MetricSpec;
-
 import java.util.List;
 
 /**
@@ -12,7 +10,7 @@ import java.util.List;
 interface Accumulator {
 
     /** Takes the cells at {@code columns} of the current row. */
-    void accept(Row row, int[] columns);
+    void accept(Cells row, int[] columns);
 
     /** An empty accumulator configured like this one, for a chunk of an export read in parallel. */
     Accumulator fresh();
@@ -27,14 +25,11 @@ interface Accumulator {
     /** Rows accepted, those whose cells were missing included. */
     long rows();
 
-    /** The label texts accepted, for a classification metric; its classes are decided over both variants. */
+    /**
+     * The label texts accepted, for a classification metric; its classes are decided over both variants.
+     * Each accumulator's {@code value} takes what its kind of metric needs (see {@code Tally.value}).
+     */
     default List<String> labels() {
         return List.of();
     }
-
-    /**
-     * The value of {@code metric} over everything accepted; {@code variant} names it in notes;
-     * {@code classes} are the classes of both variants' {@link #labels()}.
-     */
-    MetricValue value(MetricSpec metric, String variant, ClassLabels classes);
 }

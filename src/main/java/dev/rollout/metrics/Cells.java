@@ -1,138 +1,73 @@
 package dev.rollout.metrics;
 
-import com.fasterxml.jackson.core.io.NumberInput;
-
-import java.util.Locale;
+import dev.rollout.ControlCharacters;
+import dev.rollout.RolloutException;
 
 /**
- * How a cell becomes a number. Only plain decimal or scientific notation counts, and only
- * finite values: {@code Double.parseDouble} would also take {@code Infinity}, {@code 0x1p3},
- * {@code 1d} and turn {@code 1e309} into infinity, none of which a metrics export means.
- * An empty cell and {@code NaN} are missing values — never zeros — as in pandas and numpy's
- * nan-aware functions.
+ * The current row as the accumulators read it, whatever it came from: a CSV record today,
+ * a JSON line or a JDBC row tomorrow. Cells are addressed by index (a source resolves names
+ * to indices once, before the first row); missing cells follow one rule for every source,
+ * defined here over {@link #text}, {@link #isMissing} and {@link #error}.
+ *
+ * <p>A source moves one instance from row to row, so reading creates no object per row; in a
+ * run only one implementation is on the hot path, which keeps these calls monomorphic.
  */
-final class Cells {
+public interface Cells {
 
-    /** Returned for an empty or NaN cell. */
-    static final double MISSING = Double.NaN;
+    /** The cell without surrounding blanks: exports often pad with spaces after the separator. */
+    String text(int column);
 
-    private Cells() {
+    /** Whether {@code cell} (trimmed) is one of data.missing's words. */
+    boolean isMissing(String cell);
+
+    /** An input error at the cell in {@code column} (0-based) of this row, naming where the row came from. */
+    RolloutException error(int column, String message);
+
+    /** The row's time in epoch seconds, for {@code last}; the same for every row when there is no timestamp column. */
+    long seconds();
+
+    /** The nanoseconds of {@link #seconds()}. */
+    int nanos();
+
+    /** The label in {@code column}, null when the cell is one of data.missing's words: a label "NA" stays a label unless listed. */
+    default String label(int column) {
+        String cell = text(column);
+        return isMissing(cell) ? null : cell;
     }
 
-    static boolean isMissing(String s) {
-        return s.isEmpty() || s.length() == 3 && s.equalsIgnoreCase("nan");
+    /** The number in {@code column}; NaN for a missing cell: a data.missing word, empty, or NaN in any case. */
+    default double number(int column) {
+        String cell = text(column);
+        if (isMissing(cell)) {
+            return CellText.MISSING;
+        }
+        try {
+            return CellText.number(cell);
+        } catch (NumberFormatException e) {
+            throw error(column, quoted(cell) + " " + e.getMessage());
+        }
     }
 
-    /**
-     * The cell's number, {@link #MISSING} for an empty or NaN cell; throws
-     * {@link NumberFormatException} whose message says what is wrong ("is not a number").
-     */
-    static double number(String s) {
-        if (isMissing(s)) {
-            return MISSING;
+    /** 1 or 0 for {@code rate}'s 1/0, true/false, yes/no; NaN for a missing cell. */
+    default double truthy(int column) {
+        String cell = text(column);
+        if (isMissing(cell)) {
+            return CellText.MISSING;
         }
-        if (!plainNumber(s)) {
-            String lower = s.toLowerCase(Locale.ROOT);
-            if (lower.endsWith("inf") || lower.endsWith("infinity")) {
-                throw new NumberFormatException("is not a finite number");
-            }
-            throw new NumberFormatException("is not a number");
+        try {
+            return CellText.truthy(cell);
+        } catch (NumberFormatException e) {
+            throw error(column, quoted(cell) + " " + e.getMessage());
         }
-        // Jackson's bundled FastDoubleParser: correctly rounded like Double.parseDouble, several times faster.
-        double d = NumberInput.parseDouble(s, true);
-        if (!Double.isFinite(d)) {
-            throw new NumberFormatException("is beyond the range of a double (about 1.8e308)");
-        }
-        if (d == 0 && nonzeroDigit(s)) {
-            // Underflow, the other end of 1e309; a subnormal like 1e-310 is a value and stays one.
-            throw new NumberFormatException("is too small for a double (below about 4.9e-324) and would read as 0");
-        }
-        return d;
     }
 
-    /** Whether the digits before the exponent are not all zeros; only asked of a cell that parsed as 0. */
-    private static boolean nonzeroDigit(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 'e' || c == 'E') {
-                return false;
-            }
-            if (c >= '1' && c <= '9') {
-                return true;
-            }
-        }
-        return false;
+    /** Text from an input, fit for a one-line message: at most 40 characters, control characters escaped. */
+    static String shown(String s) {
+        return ControlCharacters.escaped(s.length() <= 40 ? s : s.substring(0, 40) + "…");
     }
 
-    /** {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?}, checked by hand: it runs for every cell. */
-    static boolean plainNumber(String s) {
-        int i = 0;
-        int n = s.length();
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
-        }
-        int digits = 0;
-        while (i < n && isDigit(s.charAt(i))) {
-            i++;
-            digits++;
-        }
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-                digits++;
-            }
-        }
-        if (digits == 0) {
-            return false;
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int exponent = 0;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-                exponent++;
-            }
-            if (exponent == 0) {
-                return false;
-            }
-        }
-        return i == n;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    /**
-     * 1 for {@code 1/true/yes}, 0 for {@code 0/false/no} (any case), {@link #MISSING} for an
-     * empty or NaN cell; {@code 1.0}/{@code 0.0} too, because pandas writes an integer column
-     * that has a NaN in it as floats. Anything else throws {@link NumberFormatException}.
-     */
-    static double truthy(String s) {
-        if (s.length() == 1) {
-            // The usual spellings, without lower-casing a string per cell.
-            char c = s.charAt(0);
-            if (c == '1') {
-                return 1;
-            }
-            if (c == '0') {
-                return 0;
-            }
-        }
-        if (isMissing(s)) {
-            return MISSING;
-        }
-        switch (s.toLowerCase(Locale.ROOT)) {
-            case "1", "true", "yes", "1.0":
-                return 1;
-            case "0", "false", "no", "0.0":
-                return 0;
-            default:
-                throw new NumberFormatException("is not 1/0, true/false or yes/no");
-        }
+    /** {@link #shown} in single quotes. */
+    static String quoted(String s) {
+        return "'" + shown(s) + "'";
     }
 }

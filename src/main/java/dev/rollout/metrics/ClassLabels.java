@@ -74,11 +74,11 @@ final class ClassLabels {
 
     /** The label as a number, NaN when it is not a plain finite one; -0 is 0. */
     private static double value(String s) {
-        if (!Cells.plainNumber(s)) {
+        if (!CellText.plainNumber(s)) {
             return Double.NaN;
         }
         try {
-            double d = Cells.number(s);
+            double d = CellText.number(s);
             return d == 0 ? 0.0 : d;
         } catch (NumberFormatException e) {
             return Double.NaN; // beyond a double's range
@@ -112,7 +112,7 @@ final class ClassLabels {
     String names(int[] cs) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cs.length && i < 10; i++) {
-            sb.append(i == 0 ? "" : ", ").append(Row.shown(names.get(cs[i])));
+            sb.append(i == 0 ? "" : ", ").append(Cells.shown(names.get(cs[i])));
         }
         if (cs.length > 10) {
             sb.append(", …");
@@ -156,11 +156,11 @@ final class ClassLabels {
         }
         if (one >= 0 && size() > 2) {
             // roc_auc_score would ask for multi_class; 1 against the rest is what positive's default has always meant.
-            return new Positive(one, Optional.of(names.get(one)), Optional.of("positive label '" + Row.shown(names.get(one))
+            return new Positive(one, Optional.of(names.get(one)), Optional.of("positive label '" + Cells.shown(names.get(one))
                     + "' (the default) against the other " + (size() - 1) + " labels; set positive to choose"));
         }
         if (size() == 2) {
-            return new Positive(1, Optional.of(names.get(1)), Optional.of("positive label '" + Row.shown(names.get(1))
+            return new Positive(1, Optional.of(names.get(1)), Optional.of("positive label '" + Cells.shown(names.get(1))
                     + "': the greater of the two labels (" + all() + "), as scikit-learn's roc_auc_score takes it"
                     + (auc ? "" : " (its f1_score would ask for pos_label)") + "; set positive to choose"));
         }

@@ -1,8 +1,6 @@
 package dev.rollout.metrics;
 
 import dev.rollout.spec.Aggregate;
-import dev.rollout.spec.MetricSource;
-import dev.rollout.spec.MetricSpec;
 
 /**
  * One column's values for one variant, reduced as its aggregates need: count, a compensated
@@ -39,7 +37,7 @@ final class ColumnStats implements Accumulator {
     }
 
     @Override
-    public void accept(Row row, int[] columns) {
+    public void accept(Cells row, int[] columns) {
         double v = truthy ? row.truthy(columns[0]) : row.number(columns[0]);
         if (Double.isNaN(v)) {
             missing++;
@@ -114,9 +112,8 @@ final class ColumnStats implements Accumulator {
         return new Sample(count, sum.value() / count, sampleVariance, kept);
     }
 
-    @Override
-    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
-        Aggregate aggregate = ((MetricSource.ColumnAggregate) metric.source()).aggregate();
+    /** The value of {@code aggregate} over everything accepted; {@code variant} names it in notes. */
+    MetricValue value(Aggregate aggregate, String variant) {
         if (aggregate.kind() == Aggregate.Kind.COUNT) {
             // A count of nothing is 0, a value, not an undefined one.
             return MetricValue.of(count, count, missing);

@@ -26,7 +26,7 @@ final class ConfusionMatrix implements Accumulator {
     private long missing;
 
     @Override
-    public void accept(Row row, int[] columns) {
+    public void accept(Cells row, int[] columns) {
         String actual = row.label(columns[0]);
         String predicted = row.label(columns[1]);
         if (actual == null || predicted == null) {
@@ -84,9 +84,11 @@ final class ConfusionMatrix implements Accumulator {
         return labels.all();
     }
 
-    @Override
-    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
-        Classification spec = (Classification) metric.source();
+    /**
+     * The value of {@code spec} (the source of {@code metric}, named in errors) over everything
+     * accepted; {@code classes} are the classes of both variants' labels.
+     */
+    MetricValue value(MetricSpec metric, Classification spec, String variant, ClassLabels classes) {
         if (samples == 0) {
             return MetricValue.none(0, missing, "no " + variant + " label pairs in the window" + MetricValue.missingSuffix(missing));
         }
@@ -206,7 +208,7 @@ final class ConfusionMatrix implements Accumulator {
         int pos = Arrays.binarySearch(present, positive.index());
         if (positive.index() < 0 || pos < 0) {
             if (k == 2) {
-                throw RolloutException.input(where, "the positive label '" + Row.shown(positive.label().get())
+                throw RolloutException.input(where, "the positive label '" + Cells.shown(positive.label().get())
                         + "' is not one of the labels in the " + variant + "'s rows (" + classes.names(present)
                         + "); set positive to one of them");
             }

@@ -4,28 +4,35 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything read from the exports: per-metric values for baseline and candidate, and the
- * row counts that decide whether the window holds enough data.
+ * Everything a source measured: per-metric values for baseline and candidate, and the row
+ * counts that decide whether the window holds enough data. The same rows give the same
+ * report from every source (see the test suite {@code MetricSourceContract}).
  *
+ * @param inputs         what was read, in order, for the audit trail
  * @param hasVariant     the spec names a variant column, so baseline rows exist at all
- * @param baselineRows   rows of the baseline in the window, over all files
- * @param candidateRows  rows of the candidate in the window, over all files
+ * @param baselineRows   rows of the baseline in the window, over all inputs
+ * @param candidateRows  rows of the candidate in the window, over all inputs
  * @param measurements   one per metric of the spec, in the spec's order
  * @param otherRows      rows in the window whose variant is neither the baseline's nor the candidate's
  * @param notes          what a person should know about the rows: which other variants, how many
  */
-public record MetricsReport(List<InputFile> files, boolean hasVariant, long baselineRows, long candidateRows,
+public record MetricsReport(List<Provenance> inputs, boolean hasVariant, long baselineRows, long candidateRows,
                             List<Measurement> measurements, long otherRows, List<String> notes) {
     public MetricsReport {
-        files = List.copyOf(files);
+        inputs = List.copyOf(inputs);
         measurements = List.copyOf(measurements);
         notes = List.copyOf(notes);
     }
 
     /** A report in which every row in the window is the baseline's or the candidate's. */
-    public MetricsReport(List<InputFile> files, boolean hasVariant, long baselineRows, long candidateRows,
+    public MetricsReport(List<Provenance> inputs, boolean hasVariant, long baselineRows, long candidateRows,
                          List<Measurement> measurements) {
-        this(files, hasVariant, baselineRows, candidateRows, measurements, 0, List.of());
+        this(inputs, hasVariant, baselineRows, candidateRows, measurements, 0, List.of());
+    }
+
+    /** The inputs that are CSV export files, in a file's words. */
+    public List<InputFile> files() {
+        return inputs.stream().filter(p -> p.kind().equals(Provenance.CSV)).map(InputFile::of).toList();
     }
 
     public Optional<Measurement> measurement(String metric) {

@@ -64,9 +64,9 @@ final class OtherVariants {
                 : ConfusionMatrix.compareCodePoints(a.getKey(), b.getKey()));
         StringBuilder sb = new StringBuilder();
         sb.append(rows).append(rows == 1 ? " row" : " rows").append(" in the window left out: the variant is neither the baseline '")
-                .append(Row.shown(baseline)).append("' nor the candidate '").append(Row.shown(candidate)).append("' (");
+                .append(Cells.shown(baseline)).append("' nor the candidate '").append(Cells.shown(candidate)).append("' (");
         for (int i = 0; i < Math.min(LISTED, top.size()); i++) {
-            sb.append(i == 0 ? "" : ", ").append(Row.quoted(top.get(i).getKey())).append(": ").append(top.get(i).getValue()[0]);
+            sb.append(i == 0 ? "" : ", ").append(Cells.quoted(top.get(i).getKey())).append(": ").append(top.get(i).getValue()[0]);
         }
         long rest = rows;
         for (int i = 0; i < Math.min(LISTED, top.size()); i++) {

@@ -34,7 +34,7 @@ public record Reading(int threads, long chunkBytes, Progress progress) {
 
     /**
      * Told how far the exports have been read, always on the thread that called
-     * {@link MetricsReader#read}: bytes of the file as stored (compressed bytes for gzip).
+     * {@link Source#measure}: bytes of the file as stored (compressed bytes for gzip).
      */
     public interface Progress {
 

@@ -1,7 +1,6 @@
 package dev.rollout.metrics;
 
 import dev.rollout.spec.MetricSource;
-import dev.rollout.spec.MetricSpec;
 
 /**
  * MAE, RMSE and MAPE of one variant as scikit-learn 1.2 computes them, from compensated
@@ -19,7 +18,7 @@ final class RegressionErrors implements Accumulator {
     private final CompensatedSum relative = new CompensatedSum();
 
     @Override
-    public void accept(Row row, int[] columns) {
+    public void accept(Cells row, int[] columns) {
         double actual = row.number(columns[0]);
         double predicted = row.number(columns[1]);
         if (Double.isNaN(actual) || Double.isNaN(predicted)) {
@@ -54,12 +53,12 @@ final class RegressionErrors implements Accumulator {
         relative.add(later.relative);
     }
 
-    @Override
-    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
+    /** The error {@code metric} over everything accepted; {@code variant} names it in notes. */
+    MetricValue value(MetricSource.RegressionMetric metric, String variant) {
         if (n == 0) {
             return MetricValue.none(0, missing, "no " + variant + " value pairs in the window" + MetricValue.missingSuffix(missing));
         }
-        double v = switch (((MetricSource.Regression) metric.source()).metric()) {
+        double v = switch (metric) {
             case MAE -> absolute.value() / n;
             // mean_squared_error(squared=False): the square root of the mean, not a mean of roots.
             case RMSE -> Math.sqrt(squared.value() / n);

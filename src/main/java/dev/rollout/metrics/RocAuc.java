@@ -1,7 +1,6 @@
 package dev.rollout.metrics;
 
 import dev.rollout.spec.MetricSource.Classification;
-import dev.rollout.spec.MetricSpec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +23,7 @@ final class RocAuc implements Accumulator {
     private long missing;
 
     @Override
-    public void accept(Row row, int[] columns) {
+    public void accept(Cells row, int[] columns) {
         String actual = row.label(columns[0]);
         double score = row.number(columns[1]);
         if (actual == null || Double.isNaN(score)) {
@@ -66,21 +65,21 @@ final class RocAuc implements Accumulator {
         return size(scores) + missing;
     }
 
-    @Override
-    public MetricValue value(MetricSpec metric, String variant, ClassLabels classes) {
+    /** The AUC of {@code spec} over everything accepted; {@code classes} are both variants' labels. */
+    MetricValue value(Classification spec, String variant, ClassLabels classes) {
         long samples = size(scores);
         if (samples == 0) {
             return MetricValue.none(0, missing, "no " + variant + " scores in the window" + MetricValue.missingSuffix(missing));
         }
-        ClassLabels.Positive positive = classes.positive((Classification) metric.source());
+        ClassLabels.Positive positive = classes.positive(spec);
         int[] present = present(classes);
         String rows = "the " + variant + "'s " + samples + (samples == 1 ? " row" : " rows");
         if (present.length == 1) {
             // scikit-learn raises "Only one class present in y_true. ROC AUC score is not defined in that case."
             return MetricValue.none(samples, missing, "auc is undefined: only one class in the labels ('"
                     + classes.names(present) + "')" + positive.label().map(p -> present[0] == positive.index()
-                    ? ": all of " + rows + " have the positive label '" + Row.shown(p) + "'"
-                    : ": none of " + rows + " has the positive label '" + Row.shown(p) + "'").orElse(""));
+                    ? ": all of " + rows + " have the positive label '" + Cells.shown(p) + "'"
+                    : ": none of " + rows + " has the positive label '" + Cells.shown(p) + "'").orElse(""));
         }
         if (positive.label().isEmpty()) {
             return MetricValue.none(samples, missing, "auc is undefined: " + positive.note().orElseThrow());
@@ -92,7 +91,7 @@ final class RocAuc implements Accumulator {
         }
         if (pos.isEmpty()) {
             return MetricValue.none(samples, missing, "auc is undefined: none of " + rows + " has the positive label '"
-                    + Row.shown(positive.label().get()) + "' (the labels are " + classes.names(present) + ")");
+                    + Cells.shown(positive.label().get()) + "' (the labels are " + classes.names(present) + ")");
         }
         int p = size(pos);
         int n = size(neg);

@@ -7,6 +7,15 @@ import java.util.Optional;
 public sealed interface MetricSource
         permits MetricSource.ColumnAggregate, MetricSource.Classification, MetricSource.Regression {
 
+    /**
+     * Which of the permitted records this is. Java 17 has no pattern {@code switch}; a switch
+     * expression over this enum is exhaustive, so a new kind of metric makes the compiler list
+     * every place that must handle it, where an {@code instanceof} ladder would guess.
+     */
+    enum Kind { COLUMN_AGGREGATE, CLASSIFICATION, REGRESSION }
+
+    Kind kind();
+
     /** How the value is computed, for tables: {@code p95(latency_ms)}, {@code f1/weighted(y_true, y_pred)}. */
     String label();
 
@@ -15,6 +24,10 @@ public sealed interface MetricSource
 
     /** An aggregate over one column's values in the window, per variant. */
     record ColumnAggregate(String column, Aggregate aggregate) implements MetricSource {
+        public Kind kind() {
+            return Kind.COLUMN_AGGREGATE;
+        }
+
         public String label() {
             return aggregate.label() + "(" + column + ")";
         }
@@ -35,6 +48,10 @@ public sealed interface MetricSource
      */
     record Classification(String actual, String predicted, String score, ClassificationMetric metric,
                           Average average, Optional<String> positive) implements MetricSource {
+
+        public Kind kind() {
+            return Kind.CLASSIFICATION;
+        }
 
         /** Whether a positive label matters: auc and {@code average: binary} precision, recall and F1. */
         public boolean binary() {
@@ -57,6 +74,10 @@ public sealed interface MetricSource
 
     /** A regression error from an actual and a predicted column. */
     record Regression(String actual, String predicted, RegressionMetric metric) implements MetricSource {
+        public Kind kind() {
+            return Kind.REGRESSION;
+        }
+
         public String label() {
             return lower(metric) + "(" + actual + ", " + predicted + ")";
         }

@@ -273,7 +273,7 @@ public final class SpecLoader {
                 Aggregate aggregate = m.string("aggregate").map(a -> aggregate(m, a)).orElse(Aggregate.MEAN);
                 source = new MetricSource.ColumnAggregate(column, aggregate);
             }
-            if (data.format() == DataSpec.Format.LONG && !(source instanceof MetricSource.ColumnAggregate)) {
+            if (data.format() == DataSpec.Format.LONG && source.kind() != MetricSource.Kind.COLUMN_AGGREGATE) {
                 throw m.errorAt(m.has("classification") ? "classification" : "regression",
                         "classification and regression metrics need the wide format (one column per field)");
             }
@@ -283,7 +283,7 @@ public final class SpecLoader {
             Optional<GateSpec> gate = m.map("gate").map(this::gate);
             boolean advisory = m.bool("advisory", false);
             Optional<CompareSpec> compare = m.map("compare").map(this::compare);
-            if (compare.isPresent() && !(source instanceof MetricSource.ColumnAggregate)) {
+            if (compare.isPresent() && source.kind() != MetricSource.Kind.COLUMN_AGGREGATE) {
                 throw m.errorAt("compare", "compare needs a metric with a value column (column/aggregate); "
                         + "classification and regression metrics have no per-row values to compare");
             }

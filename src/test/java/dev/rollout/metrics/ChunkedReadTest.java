@@ -328,65 +328,6 @@ class ChunkedReadTest {
         assertEquals(fromFile.files().get(0).sha256(), fromPipe.files().get(0).sha256());
     }
 
-    @Test
-    void cutsFallRightAfterLineFeedsAndDependOnlyOnTheFile() throws Exception {
-        Path p = exports.write("cuts.csv", "h\n" + "x".repeat(10) + "\n" + "y".repeat(300) + "\nz\nw\n" + "v".repeat(50) + "\n");
-        try (var channel = java.nio.channels.FileChannel.open(p)) {
-            long start = Chunks.dataStart(channel).orElseThrow();
-            assertEquals(2, start);
-            long[] cuts = Chunks.cuts(channel, start, channel.size(), 8);
-            byte[] bytes = Files.readAllBytes(p);
-            assertEquals(start, cuts[0]);
-            assertEquals(bytes.length, cuts[cuts.length - 1]);
-            for (int i = 1; i < cuts.length - 1; i++) {
-                assertEquals('\n', bytes[(int) cuts[i] - 1], "cut " + i);
-                assertTrue(cuts[i] - cuts[i - 1] >= 8, "a chunk is at least the chunk size");
-            }
-            assertEquals(List.of(2L, 13L, 314L, 369L), java.util.Arrays.stream(cuts).boxed().toList());
-        }
-        Path cr = exports.write("cr.csv", "a,b\r1,2\r");
-        Path quotedHeader = exports.write("qh.csv", "\"a\",b\n1,2\n");
-        try (var c1 = java.nio.channels.FileChannel.open(cr); var c2 = java.nio.channels.FileChannel.open(quotedHeader)) {
-            assertTrue(Chunks.dataStart(c1).isEmpty(), "carriage returns alone end no line for a cut");
-            assertTrue(Chunks.dataStart(c2).isEmpty(), "a quoted header");
-        }
-    }
-
-    @Test
-    void theQuoteScanFindsAQuoteAtEveryPosition() {
-        for (int n = 0; n < 40; n++) {
-            byte[] b = new byte[n];
-            java.util.Arrays.fill(b, (byte) 'a');
-            assertFalse(Chunks.hasQuote(b, n));
-            for (int i = 0; i < n; i++) {
-                b[i] = '"';
-                assertTrue(Chunks.hasQuote(b, n), n + " " + i);
-                assertFalse(Chunks.hasQuote(b, i), "only the first n bytes count");
-                b[i] = (byte) (i % 2 == 0 ? 0x21 : 0xA2); // neighbours of '"' in value, and a high byte
-                assertFalse(Chunks.hasQuote(b, n));
-                b[i] = 'a';
-            }
-        }
-    }
-
-    @Test
-    void theNulScanFindsANulAtEveryPositionOfARange() {
-        for (int n = 0; n < 40; n++) {
-            byte[] b = new byte[n];
-            java.util.Arrays.fill(b, (byte) 0x80); // a high byte: the "has zero byte" test's classic false friend
-            assertFalse(Chunks.hasNul(b, 0, n));
-            for (int i = 0; i < n; i++) {
-                b[i] = 0;
-                assertTrue(Chunks.hasNul(b, 0, n), n + " " + i);
-                assertFalse(Chunks.hasNul(b, 0, i), "only the range counts");
-                assertFalse(Chunks.hasNul(b, i + 1, n), "only the range counts");
-                b[i] = 1;
-                assertFalse(Chunks.hasNul(b, 0, n));
-                b[i] = (byte) 0x80;
-            }
-        }
-    }
-
     // --- generators ---
 
     /** A wide export: every shape the reader accepts unquoted, in random mixtures. */

@@ -1,6 +1,7 @@
 package dev.rollout.metrics;
 
 import dev.rollout.RolloutException;
+import dev.rollout.metrics.csv.ExportStream;
 import dev.rollout.spec.MetricSource.Average;
 import dev.rollout.spec.MetricSource.ClassificationMetric;
 import dev.rollout.spec.RolloutSpec;

@@ -1,7 +1,8 @@
-package dev.rollout.metrics;
+package dev.rollout.metrics.csv;
 
 import dev.rollout.RolloutException;
 import dev.rollout.RolloutException.Location;
+import dev.rollout.metrics.Cells;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,8 +47,8 @@ final class Header {
             }
             Integer before = index.putIfAbsent(name, i);
             if (before != null) {
-                throw RolloutException.input(Location.of(file, 1, i + 1, "column " + Row.shown(name)),
-                        "the header names column '" + Row.shown(name) + "' twice (columns " + (before + 1) + " and " + (i + 1)
+                throw RolloutException.input(Location.of(file, 1, i + 1, "column " + Cells.shown(name)),
+                        "the header names column '" + Cells.shown(name) + "' twice (columns " + (before + 1) + " and " + (i + 1)
                                 + "); which one counts would be a guess, so rename or drop one");
             }
             names.add(name);
@@ -57,7 +58,7 @@ final class Header {
             for (char c : SEPARATORS) {
                 if (c != delimiter && only.indexOf(c) >= 0) {
                     throw RolloutException.input(Location.of(file, 1, 1, null), "the header is a single column '"
-                            + Row.shown(only) + "': the file looks separated by " + describe(c)
+                            + Cells.shown(only) + "': the file looks separated by " + describe(c)
                             + ", not " + describe(delimiter) + "; set data.delimiter: \"" + (c == '\t' ? "\\t" : String.valueOf(c))
                             + "\" in the spec");
                 }
@@ -90,9 +91,9 @@ final class Header {
     int require(String column, String specKey) {
         int at = find(column);
         if (at < 0) {
-            String all = String.join(", ", names.stream().map(Row::shown).toList());
-            throw RolloutException.input(Location.of(file, 1, 0, "column " + Row.shown(column)),
-                    "column '" + Row.shown(column) + "' (" + specKey + " in the spec) is not in the header of " + file
+            String all = String.join(", ", names.stream().map(Cells::shown).toList());
+            throw RolloutException.input(Location.of(file, 1, 0, "column " + Cells.shown(column)),
+                    "column '" + Cells.shown(column) + "' (" + specKey + " in the spec) is not in the header of " + file
                             + "; the header has: " + (all.length() > 200 ? all.substring(0, 200) + "…" : all));
         }
         return at;

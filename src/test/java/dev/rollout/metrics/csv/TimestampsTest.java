@@ -1,4 +1,4 @@
-package dev.rollout.metrics;
+package dev.rollout.metrics.csv;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,6 @@
-package dev.rollout.metrics;
+package dev.rollout.metrics.csv;
+
+import dev.rollout.metrics.Cells;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +36,7 @@ final class CsvScanner {
 
         /** "column latency" for a field under a header name, else null. */
         String column() {
-            return line > 1 && field < header.size() ? "column " + Row.shown(header.get(field)) : null;
+            return line > 1 && field < header.size() ? "column " + Cells.shown(header.get(field)) : null;
         }
     }
 

@@ -1,18 +1,18 @@
-package dev.rollout.metrics;
+package dev.rollout.metrics.csv;
 
-import dev.rollout.ControlCharacters;
 import dev.rollout.RolloutException;
 import dev.rollout.RolloutException.Location;
+import dev.rollout.metrics.Cells;
 import org.apache.commons.csv.CSVRecord;
 
 import java.util.List;
 
 /**
- * The current row of one export, as the accumulators see it: trimmed cells, numbers that
- * fail with the file, line and column in the message, and the row's time. One per file,
- * moved from record to record, so reading creates no object per row of its own.
+ * The current record of one CSV export as {@link Cells}: trimmed cells, numbers that fail
+ * with the file, line and column in the message, and the row's time. One per file (per
+ * chunk), moved from record to record, so reading creates no object per row of its own.
  */
-final class Row {
+final class Row implements Cells {
 
     private final String file;
     private final List<String> header;
@@ -40,12 +40,13 @@ final class Row {
         this.nanos = nanoOfSecond;
     }
 
-    /** The row's time, for {@code last}; the same for every row when there is no timestamp column. */
-    long seconds() {
+    @Override
+    public long seconds() {
         return seconds;
     }
 
-    int nanos() {
+    @Override
+    public int nanos() {
         return nanos;
     }
 
@@ -53,50 +54,19 @@ final class Row {
         return record.size();
     }
 
-    /** The cell without surrounding blanks: exports often pad with spaces after the comma. */
-    String text(int column) {
+    @Override
+    public String text(int column) {
         return record.get(column).trim();
     }
 
-    /** Whether {@code cell} (trimmed) is one of data.missing's words. */
-    boolean isMissing(String cell) {
+    @Override
+    public boolean isMissing(String cell) {
         for (String word : missing) {
             if (word.equals(cell)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** The label in {@code column}, null when the cell is one of data.missing's words: a label "NA" stays a label unless listed. */
-    String label(int column) {
-        String cell = text(column);
-        return isMissing(cell) ? null : cell;
-    }
-
-    /** The number in {@code column}; NaN for a missing cell: a data.missing word, empty, or NaN in any case. */
-    double number(int column) {
-        String cell = text(column);
-        if (isMissing(cell)) {
-            return Cells.MISSING;
-        }
-        try {
-            return Cells.number(cell);
-        } catch (NumberFormatException e) {
-            throw error(column, quoted(cell) + " " + e.getMessage());
-        }
-    }
-
-    double truthy(int column) {
-        String cell = text(column);
-        if (isMissing(cell)) {
-            return Cells.MISSING;
-        }
-        try {
-            return Cells.truthy(cell);
-        } catch (NumberFormatException e) {
-            throw error(column, quoted(cell) + " " + e.getMessage());
-        }
     }
 
     /**
@@ -129,20 +99,11 @@ final class Row {
         return breaks;
     }
 
-    /** An input error at the cell in {@code column} (0-based) of this row. */
-    RolloutException error(int column, String message) {
+    @Override
+    public RolloutException error(int column, String message) {
         // A column past the header (a long ragged row) has a number but no name.
-        String name = column < header.size() ? "column " + shown(header.get(column)) : null;
+        String name = column < header.size() ? "column " + Cells.shown(header.get(column)) : null;
         return RolloutException.input(Location.of(file, (int) Math.min(lineOf(column), Integer.MAX_VALUE), column + 1, name),
                 message);
-    }
-
-    /** Text from a file, fit for a one-line message: at most 40 characters, control characters escaped. */
-    static String shown(String s) {
-        return ControlCharacters.escaped(s.length() <= 40 ? s : s.substring(0, 40) + "…");
-    }
-
-    static String quoted(String s) {
-        return "'" + shown(s) + "'";
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CellsTest {
+class CellTextTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(textBlock = """
@@ -26,22 +26,22 @@ class CellsTest {
             4.9e-324,   4.9e-324
             """)
     void plainDecimalAndScientificNumbersParseExactlyLikeJava(String cell, double expected) {
-        assertEquals(expected, Cells.number(cell));
-        assertEquals(Double.parseDouble(cell), Cells.number(cell), "correctly rounded, as Double.parseDouble");
+        assertEquals(expected, CellText.number(cell));
+        assertEquals(Double.parseDouble(cell), CellText.number(cell), "correctly rounded, as Double.parseDouble");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Infinity", "-Infinity", "inf", "0x1p3", "1d", "1f", "1e309", "-1e309", "1,5", "1_000", "--1",
             "e5", ".", "+", "1e", "1e+", "1.2.3", "twelve", "١٢"})
     void anythingElseIsNotANumber(String cell) {
-        assertThrows(NumberFormatException.class, () -> Cells.number(cell));
+        assertThrows(NumberFormatException.class, () -> CellText.number(cell));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "NaN", "nan", "NAN"})
     void emptyAndNaNAreMissing(String cell) {
-        assertTrue(Double.isNaN(Cells.number(cell)));
-        assertTrue(Double.isNaN(Cells.truthy(cell)));
+        assertTrue(Double.isNaN(CellText.number(cell)));
+        assertTrue(Double.isNaN(CellText.truthy(cell)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,12 +57,12 @@ class CellsTest {
             0.0, 0
             """)
     void rateCellsAreTruthyOrFalsy(String cell, double expected) {
-        assertEquals(expected, Cells.truthy(cell));
+        assertEquals(expected, CellText.truthy(cell));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2", "maybe", "y", "t", "on", "-1"})
     void otherRateCellsAreErrors(String cell) {
-        assertThrows(NumberFormatException.class, () -> Cells.truthy(cell));
+        assertThrows(NumberFormatException.class, () -> CellText.truthy(cell));
     }
 }

@@ -1,4 +1,4 @@
-package dev.rollout.metrics;
+package dev.rollout.metrics.csv;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -32,13 +32,13 @@ import java.util.zip.GZIPInputStream;
  * when one record grows past {@link #MAX_RECORD_CHARS} — a missing closing quote would
  * otherwise read the rest of a multi-gigabyte file into one field until the heap runs out.
  */
-final class ExportStream implements Closeable {
+public final class ExportStream implements Closeable {
 
     /** Big buffers: exports are read once, front to back, and are often gigabytes. */
     static final int BUFFER = 1 << 16;
 
     /** No sane metrics record is a mebibyte long; a runaway quoted field is. */
-    static final int MAX_RECORD_CHARS = 1 << 20;
+    public static final int MAX_RECORD_CHARS = 1 << 20;
 
     private final DigestInputStream digest;
     private final MessageDigest sha;

@@ -1,4 +1,6 @@
-package dev.rollout.metrics;
+package dev.rollout.metrics.csv;
+
+import dev.rollout.metrics.CellText;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -34,7 +36,7 @@ final class Timestamps {
             return false;
         }
         char first = s.charAt(0);
-        if ((first == '-' || first == '+' || first == '.' || isDigit(first)) && Cells.plainNumber(s)) {
+        if ((first == '-' || first == '+' || first == '.' || isDigit(first)) && CellText.plainNumber(s)) {
             return epoch(s, out);
         }
         if (iso(s, out)) {

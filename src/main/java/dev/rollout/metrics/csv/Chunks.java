@@ -1,4 +1,4 @@
-package dev.rollout.metrics;
+package dev.rollout.metrics.csv;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;

@@ -1,0 +1,192 @@
+package dev.rollout.metrics.csv;
+
+import dev.rollout.metrics.Provenance;
+import dev.rollout.metrics.Reading;
+import dev.rollout.metrics.Reading.Progress;
+import dev.rollout.metrics.Tally;
+import org.apache.commons.csv.CSVParser;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The parallel read of a large plain export (see {@link Reading}): the header on this
+ * thread, chunks cut at line boundaries parsed on a pool into tallies of their own, merged in
+ * file order, while this thread hashes the file and looks for quotes and NUL bytes. Gives up
+ * (empty) whenever the one pass must read the file instead.
+ */
+final class ChunkedRead {
+
+    private final CsvExport export;
+    private final Path path;
+    private final Reading reading;
+    /** The tally shared by all files; touched only once every chunk has succeeded. */
+    private final Tally shared;
+
+    ChunkedRead(CsvExport export, Tally shared) {
+        this.export = export;
+        this.path = export.path;
+        this.reading = export.reading;
+        this.shared = shared;
+    }
+
+    /**
+     * The parallel read: the header on this thread, the chunks on a pool, and meanwhile this
+     * thread hashes the file and looks for quotes. Empty when the file must be read in one pass
+     * instead — it has a quote, it is small, or a chunk failed (the one pass then says where).
+     * {@code size} is the file's size, -1 for anything but a regular file.
+     */
+    Optional<Provenance> read(long size) {
+        // Only a regular file can be read twice and at any offset: a pipe (<(zcat …)) is read once, in one pass.
+        if (size < 0 || size / 2 < reading.chunkBytes()) {
+            return Optional.empty();
+        }
+        RowRouter router;
+        try (ExportStream in = ExportStream.open(path)) {
+            router = export.router(export.header(in));
+        } catch (UncheckedIOException | IOException e) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            Optional<Long> start = Chunks.dataStart(channel);
+            if (start.isEmpty() || (size - start.get()) / 2 < reading.chunkBytes()) {
+                return Optional.empty();
+            }
+            // Up to the size seen now: rows appended while the file is read are left for the next run, and the
+            // hash covers exactly the bytes parsed.
+            long[] cuts = Chunks.cuts(channel, start.get(), size, reading.chunkBytes());
+            return inChunks(channel, router, cuts);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Provenance> inChunks(FileChannel channel, RowRouter router, long[] cuts) throws IOException {
+        int chunks = cuts.length - 1;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong parsed = new AtomicLong(cuts[0]);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(reading.threads(), chunks), r -> {
+            Thread t = new Thread(r, "rollout-chunk");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Part>> futures = new ArrayList<>(chunks);
+            for (int c = 0; c < chunks; c++) {
+                long from = cuts[c];
+                long to = cuts[c + 1];
+                futures.add(pool.submit(() -> {
+                    try {
+                        return chunk(channel, router, from, to, parsed, stop::get);
+                    } catch (Exception | OutOfMemoryError e) {
+                        stop.set(true); // the others and the hashing stop early: the file is read in one pass
+                        throw e;
+                    }
+                }));
+            }
+            Progress progress = reading.progress();
+            // The file's own accumulators, so a failing chunk leaves the shared ones untouched. Chunks are merged
+            // in file order as they finish, also while the file is hashed, so finished ones do not pile up.
+            Part whole = export.part(shared.fresh());
+            int[] merged = {0};
+            Runnable mergeDone = () -> {
+                while (merged[0] < chunks && futures.get(merged[0]).isDone() && !stop.get()) {
+                    merge(whole, futures, merged[0]++, stop);
+                }
+                progress.at(parsed.get());
+            };
+            Optional<String> sha256 = Chunks.scan(channel, cuts[chunks], mergeDone, stop);
+            while (merged[0] < chunks && !stop.get()) {
+                await(futures.get(merged[0]), () -> progress.at(parsed.get()));
+                merge(whole, futures, merged[0]++, stop);
+                progress.at(parsed.get());
+            }
+            if (stop.get() || sha256.isEmpty()) {
+                return Optional.empty(); // a quote, or a chunk failed
+            }
+            Part file = export.part(shared);
+            file.merge(whole);
+            progress.chunked(chunks);
+            return Optional.of(file.end(export.file, sha256.get(), export.coverage));
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+    }
+
+    /** Merges finished chunk {@code c} into {@code whole} and lets it go; a failed chunk sets {@code stop} instead. */
+    private static void merge(Part whole, List<Future<Part>> futures, int c, AtomicBoolean stop) {
+        Part part = result(futures.get(c));
+        futures.set(c, null); // the future holds the chunk's accumulators
+        if (part == null) {
+            stop.set(true);
+        } else {
+            whole.merge(part);
+        }
+    }
+
+    /** One chunk, parsed on a pool thread into accumulators of its own. */
+    private Part chunk(FileChannel channel, RowRouter router, long from, long to, AtomicLong parsed, BooleanSupplier stop)
+            throws IOException {
+        Part part = export.part(shared.fresh());
+        try (ExportStream in = ExportStream.range(channel, from, to, parsed);
+             CSVParser parser = CSVParser.builder().setReader(in.reader()).setFormat(export.chunkFormat()).get()) {
+            export.records(parser, in, router, part, new long[1], stop);
+        }
+        return part;
+    }
+
+    /** Waits for {@code future}, telling progress every 200 ms. */
+    private static void await(Future<Part> future, Runnable tick) {
+        while (true) {
+            try {
+                future.get(200, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                tick.run();
+            } catch (ExecutionException | CancellationException e) {
+                return; // result() says what happened
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * A finished chunk's accumulators, or null when it failed or was stopped — out of memory
+     * included: one chunk's label matrix or values may not fit beside the others', and the one
+     * pass needs less. Any other Error is not the input's fault and goes on up.
+     */
+    private static Part result(Future<Part> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error && !(error instanceof OutOfMemoryError)) {
+                throw error;
+            }
+            return null;
+        } catch (CancellationException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
