@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * The rollout's state machine, pure: {@code (spec, state, evaluation, now) -> (state, events)}.
@@ -42,13 +43,32 @@ public final class Lifecycle {
 
     /** Where {@code rollback} sends the traffic: all back to the baseline, the previous stage, or a named one. */
     public sealed interface RollbackTarget permits RollbackTarget.Baseline, RollbackTarget.Previous, RollbackTarget.Stage {
+
+        /**
+         * One function per target, so that every caller handles each: a new target is a new
+         * parameter here, and the compiler then names every place that must learn it.
+         */
+        <R> R match(Function<Baseline, R> baseline, Function<Previous, R> previous, Function<Stage, R> stage);
+
         record Baseline() implements RollbackTarget {
+            @Override
+            public <R> R match(Function<Baseline, R> baseline, Function<Previous, R> previous, Function<Stage, R> stage) {
+                return baseline.apply(this);
+            }
         }
 
         record Previous() implements RollbackTarget {
+            @Override
+            public <R> R match(Function<Baseline, R> baseline, Function<Previous, R> previous, Function<Stage, R> stage) {
+                return previous.apply(this);
+            }
         }
 
         record Stage(String name) implements RollbackTarget {
+            @Override
+            public <R> R match(Function<Baseline, R> baseline, Function<Previous, R> previous, Function<Stage, R> stage) {
+                return stage.apply(this);
+            }
         }
     }
 
@@ -302,38 +322,23 @@ public final class Lifecycle {
     }
 
     private Outcome rollbackFrom(RolloutState s, RollbackTarget target, List<HistoryEvent> events, String reason) {
-        int index = s.stage().index();
         RolloutState next;
         String message;
         Optional<String> toStage;
         int traffic;
-        if (target instanceof RollbackTarget.Baseline || s.status() == Status.PROMOTED) {
-            if (!(target instanceof RollbackTarget.Baseline)) {
-                throw RolloutException.conflict("the rollout is complete; roll back to the baseline without --to or --to-previous");
-            }
+        if (s.status() == Status.PROMOTED && target.match(baseline -> false, previous -> true, named -> true)) {
+            throw RolloutException.conflict("the rollout is complete; roll back to the baseline without --to or --to-previous");
+        }
+        // A completed rollout has no stage to go back to: its rollback is to the baseline.
+        Optional<Integer> earlier = s.status() == Status.PROMOTED ? Optional.empty() : target.match(baseline -> Optional.empty(),
+                previous -> Optional.of(previousStage(s)), named -> Optional.of(earlierStage(s, named.name())));
+        if (earlier.isEmpty()) {
             next = copy(s, Status.ROLLED_BACK, s.stage(), s.lastEvaluation(), s.approval(), s.lineage(), s.model());
             toStage = Optional.empty();
             traffic = 0;
             message = "rolled back: all traffic on baseline " + s.model().baseline();
         } else {
-            int to;
-            if (target instanceof RollbackTarget.Stage named) {
-                to = spec.indexOf(named.name());
-                if (to < 0) {
-                    throw RolloutException.input("--to " + named.name() + ": no such stage (stages: "
-                            + String.join(", ", spec.stages().stream().map(StageSpec::name).toList()) + ")");
-                }
-                if (to >= index) {
-                    throw RolloutException.conflict("--to " + named.name() + ": a rollback goes to an earlier stage than "
-                            + s.stage().name());
-                }
-            } else {
-                if (index == 0) {
-                    throw RolloutException.conflict("--to-previous: " + s.stage().name()
-                            + " is the first stage; roll back to the baseline without --to-previous");
-                }
-                to = index - 1;
-            }
+            int to = earlier.get();
             StageSpec stage = spec.stages().get(to);
             next = copy(s, Status.PROGRESSING, new StagePosition(to, stage.name(), stage.traffic(), request.now()),
                     s.lastEvaluation(), s.approval(), s.lineage(), s.model());
@@ -345,6 +350,26 @@ public final class Lifecycle {
                 Optional.empty(), Optional.of(reason), List.of(), Map.of("traffic", traffic,
                         "previousTraffic", s.status() == Status.PROMOTED ? 100 : s.stage().traffic())));
         return write(next, state.get(), events, Action.ROLLED_BACK, 0, List.of(message));
+    }
+
+    private static int previousStage(RolloutState s) {
+        if (s.stage().index() == 0) {
+            throw RolloutException.conflict("--to-previous: " + s.stage().name()
+                    + " is the first stage; roll back to the baseline without --to-previous");
+        }
+        return s.stage().index() - 1;
+    }
+
+    private int earlierStage(RolloutState s, String name) {
+        int to = spec.indexOf(name);
+        if (to < 0) {
+            throw RolloutException.input("--to " + name + ": no such stage (stages: "
+                    + String.join(", ", spec.stages().stream().map(StageSpec::name).toList()) + ")");
+        }
+        if (to >= s.stage().index()) {
+            throw RolloutException.conflict("--to " + name + ": a rollback goes to an earlier stage than " + s.stage().name());
+        }
+        return to;
     }
 
     private Outcome hold(RolloutState base, RolloutState old, List<HistoryEvent> events, int exitCode, List<String> reasons) {
