@@ -39,6 +39,10 @@ public final class Lifecycle {
 
     /** Options of {@code advance}. */
     public record AdvanceOptions(boolean force, boolean restart, boolean rollbackOnFail) {
+        /** Whether {@code advance --metrics} judges the exports first: in a stage, and not when it starts again. */
+        public boolean evaluates(Optional<RolloutState> state) {
+            return !restart && inStage(state).isPresent();
+        }
     }
 
     /** Where {@code rollback} sends the traffic: all back to the baseline, the previous stage, or a named one. */
@@ -74,16 +78,25 @@ public final class Lifecycle {
 
     // ------------------------------------------------------------------ queries
 
+    /**
+     * The rollout, when it is in a stage: the one time its stage's window is judged and an
+     * evaluation is recorded. Not started, promoted or rolled back, there is no stage to judge;
+     * an evaluation then reads every row and is written nowhere.
+     */
+    public static Optional<RolloutState> inStage(Optional<RolloutState> state) {
+        return state.filter(s -> s.status() == Status.PROGRESSING);
+    }
+
     /** The stage an evaluation judges now: the current one, or the first when not started. */
     public static StageSpec stageToJudge(RolloutSpec spec, Optional<RolloutState> state) {
-        return state.filter(s -> s.status() == Status.PROGRESSING)
+        return inStage(state)
                 .flatMap(s -> spec.stage(s.stage().name()))
                 .orElse(spec.stages().get(0));
     }
 
     /** How long the rollout has been in its stage; empty when it is not progressing. */
     public static Optional<Duration> timeInStage(Optional<RolloutState> state, Instant now) {
-        return state.filter(s -> s.status() == Status.PROGRESSING)
+        return inStage(state)
                 .map(s -> Duration.between(s.stage().enteredAt(), now))
                 .map(d -> d.isNegative() ? Duration.ZERO : d);
     }
@@ -163,7 +176,7 @@ public final class Lifecycle {
         RolloutState base = s;
         if (evaluation.isPresent()) {
             checkEvaluatedStage(s, evaluation.get());
-            judgedOn.filter(j -> j.status() == Status.PROGRESSING).ifPresent(j -> checkSameStageEntry(s, j));
+            inStage(judgedOn).ifPresent(j -> checkSameStageEntry(s, j));
             base = withEvaluation(s, evaluation.get());
             events.add(evaluated(evaluation.get(), s.serial() + 1));
         }
@@ -200,8 +213,8 @@ public final class Lifecycle {
      * the rollout left its stage while the exports were read.
      */
     public Outcome recordEvaluation(Evaluation evaluation, Optional<RolloutState> judgedOn) {
-        Optional<RolloutState> inStage = judgedOn.filter(j -> j.status() == Status.PROGRESSING);
-        if (state.isEmpty() || state.get().status() != Status.PROGRESSING || inStage.isEmpty()) {
+        Optional<RolloutState> inStage = inStage(judgedOn);
+        if (inStage(state).isEmpty() || inStage.isEmpty()) {
             if (inStage.isPresent()) {
                 warnings.add("evaluation not recorded: the rollout is " + statusWord() + " now; it changed while the"
                         + " exports were read");
@@ -223,7 +236,7 @@ public final class Lifecycle {
 
     /** {@code rollout approve}: record the approval the current stage needs. */
     public Outcome approve(String by) {
-        RolloutState s = state.filter(x -> x.status() == Status.PROGRESSING).orElseThrow(() ->
+        RolloutState s = inStage(state).orElseThrow(() ->
                 RolloutException.conflict("nothing to approve: the rollout is " + statusWord()));
         checkClock(state, request.now());
         checkIfStage(s);
