@@ -249,7 +249,7 @@ public final class Lifecycle {
         RolloutState next = copy(s, s.status(), s.stage(), s.lastEvaluation(), Optional.of(approval), s.lineage(), s.model());
         HistoryEvent e = event(EventType.APPROVED, next, Optional.of(stage.name()), Optional.empty(),
                 OptionalDouble.empty(), Optional.empty(), Optional.of(request.reason().map(r -> by + ": " + r).orElse("approved by " + by)),
-                List.of(), Map.of("approvedBy", by));
+                List.of(), new EventDetails.Approved(by));
         return write(next, s, new ArrayList<>(List.of(e)), Action.APPROVED, 0, List.of("stage " + stage.name() + " approved by " + by));
     }
 
@@ -276,8 +276,8 @@ public final class Lifecycle {
                 spec.digest(), new ModelVersions(spec.model().baseline(), spec.model().candidate()), Status.PROGRESSING,
                 pos, Optional.empty(), Optional.empty(), request.now());
         HistoryEvent e = event(EventType.STARTED, next, Optional.of(first.name()), Optional.empty(), OptionalDouble.empty(),
-                Optional.empty(), request.reason(), List.of(), Map.of("traffic", first.traffic(),
-                        "baseline", spec.model().baseline(), "candidate", spec.model().candidate()));
+                Optional.empty(), request.reason(), List.of(), new EventDetails.Started(first.traffic(),
+                        Optional.of(spec.model().baseline()), spec.model().candidate()));
         return new Outcome(Optional.of(next), Optional.of(next), List.of(e), Action.STARTED, 0,
                 List.of("started in stage " + first.name() + " with " + first.traffic() + " % traffic on candidate "
                         + spec.model().candidate()), warnings);
@@ -295,10 +295,8 @@ public final class Lifecycle {
             checkIfStage(state.get());
             specChanged(state.get(), next, events);
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("traffic", first.traffic());
-        details.put("candidate", spec.model().candidate());
-        state.ifPresent(old -> details.put("previousLineage", old.lineage()));
+        EventDetails details = state.<EventDetails>map(old -> new EventDetails.Restarted(first.traffic(), spec.model().candidate(),
+                old.lineage())).orElseGet(() -> new EventDetails.Started(first.traffic(), Optional.empty(), spec.model().candidate()));
         events.add(event(state.isPresent() ? EventType.RESTARTED : EventType.STARTED, next, Optional.of(first.name()),
                 Optional.empty(), OptionalDouble.empty(), Optional.empty(), request.reason(), List.of(), details));
         return new Outcome(Optional.of(next), Optional.of(next), events, state.isPresent() ? Action.RESTARTED : Action.STARTED, 0,
@@ -317,10 +315,10 @@ public final class Lifecycle {
             next = copy(s, Status.PROMOTED, s.stage(), s.lastEvaluation(), s.approval(), s.lineage(), s.model());
             if (type == EventType.FORCED) {
                 events.add(event(EventType.FORCED, next, Optional.of(stage.name()), Optional.empty(), sc, decision,
-                        request.reason(), List.of(), Map.of()));
+                        request.reason(), List.of(), new EventDetails.None()));
             }
             events.add(event(EventType.PROMOTED, next, Optional.of(stage.name()), Optional.empty(), sc, decision,
-                    request.reason(), List.of(), Map.of("candidate", s.model().candidate())));
+                    request.reason(), List.of(), new EventDetails.Promoted(s.model().candidate())));
             out.add("rollout complete: candidate " + s.model().candidate() + " promoted");
             action = Action.PROMOTED;
         } else {
@@ -328,7 +326,7 @@ public final class Lifecycle {
             next = copy(s, Status.PROGRESSING, new StagePosition(index + 1, to.name(), to.traffic(), request.now()),
                     s.lastEvaluation(), s.approval(), s.lineage(), s.model());
             events.add(event(type, next, Optional.of(stage.name()), Optional.of(to.name()), sc, decision,
-                    request.reason(), List.of(), Map.of("traffic", to.traffic(), "previousTraffic", stage.traffic())));
+                    request.reason(), List.of(), new EventDetails.Moved(to.traffic(), stage.traffic())));
             out.add("moved from " + stage.name() + " to " + to.name() + " (" + stage.traffic() + " % -> " + to.traffic() + " % traffic)");
         }
         return write(next, state.get(), events, action, 0, out);
@@ -360,8 +358,8 @@ public final class Lifecycle {
             message = "rolled back from " + s.stage().name() + " to " + stage.name() + " (" + traffic + " % traffic)";
         }
         events.add(event(EventType.ROLLED_BACK, next, Optional.of(s.stage().name()), toStage, OptionalDouble.empty(),
-                Optional.empty(), Optional.of(reason), List.of(), Map.of("traffic", traffic,
-                        "previousTraffic", s.status() == Status.PROMOTED ? 100 : s.stage().traffic())));
+                Optional.empty(), Optional.of(reason), List.of(), new EventDetails.Moved(traffic,
+                        s.status() == Status.PROMOTED ? 100 : s.stage().traffic())));
         return write(next, state.get(), events, Action.ROLLED_BACK, 0, List.of(message));
     }
 
@@ -409,7 +407,7 @@ public final class Lifecycle {
         if (!old.specDigest().equals(spec.digest())) {
             events.add(event(EventType.SPEC_CHANGED, next, Optional.of(old.stage().name()), Optional.empty(),
                     OptionalDouble.empty(), Optional.empty(), Optional.empty(), List.of(),
-                    Map.of("previousDigest", old.specDigest(), "digest", spec.digest())));
+                    new EventDetails.SpecChanged(old.specDigest(), spec.digest())));
         }
     }
 
@@ -505,10 +503,7 @@ public final class Lifecycle {
     }
 
     private HistoryEvent evaluated(Evaluation e, long serial) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("inputs", e.inputs());
-        details.put("rows", e.rows());
-        details.put("metrics", e.metrics());
+        EventDetails details = new EventDetails.Evaluated(e.inputs(), e.rows(), e.metrics());
         return new HistoryEvent(request.now(), EventType.EVALUATED, spec.name(), state.orElseThrow().lineage(), serial,
                 Optional.of(e.stage()), Optional.empty(), e.score(), Optional.of(e.decision()), request.actor(),
                 Optional.empty(), e.reasons(), details);
@@ -524,7 +519,7 @@ public final class Lifecycle {
 
     private HistoryEvent event(EventType type, RolloutState next, Optional<String> stage, Optional<String> toStage,
                                OptionalDouble score, Optional<Decision> decision, Optional<String> reason,
-                               List<String> reasons, Map<String, Object> details) {
+                               List<String> reasons, EventDetails details) {
         return new HistoryEvent(request.now(), type, spec.name(), next.lineage(), next.serial(), stage, toStage, score,
                 decision, request.actor(), reason, reasons, details);
     }
