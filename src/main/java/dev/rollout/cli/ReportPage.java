@@ -199,13 +199,16 @@ final class ReportPage {
         if (!metrics.isEmpty()) {
             h.append("<table><tr><th>metric</th><th>baseline</th><th>candidate</th><th>delta</th><th>p</th><th>weight</th><th>gate</th></tr>\n");
             for (Evaluation.MetricResult m : metrics) {
-                Evaluation.GateResult gate = m.gate();
+                // A gate that could not be checked holds the rollout as a failed one does: both in red.
+                String color = switch (GateWord.outcome(m.gate())) {
+                    case PASS -> "pass";
+                    case FAIL, NO_VALUE -> "fail";
+                };
                 h.append("<tr><td>").append(esc(m.name())).append("</td>")
                         .append(numCell(m.baseline())).append(numCell(m.candidate())).append(numCell(m.delta()))
                         .append(numCell(m.p())).append(numCell(OptionalDouble.of(m.weight())))
-                        .append("<td class=\"").append(gate.passed() ? "pass" : "fail").append("\">")
-                        .append(gate.passed() ? "pass" : gate.failed() ? "FAIL" : "no value")
-                        .append(gate.critical() ? " (critical)" : "").append("</td></tr>\n");
+                        .append("<td class=\"").append(color).append("\">").append(esc(GateWord.of(m, word -> word)))
+                        .append("</td></tr>\n");
             }
             h.append("</table>\n");
         }
