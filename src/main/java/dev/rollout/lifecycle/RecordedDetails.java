@@ -40,6 +40,6 @@ record RecordedDetails(Optional<Integer> traffic, Optional<Integer> previousTraf
     }
 
     private static <T> T needs(EventType type, String key, Optional<T> value) {
-        return value.orElseThrow(() -> new IllegalArgumentException("the details of a " + type + " event have no " + key));
+        return value.orElseThrow(() -> new IllegalArgumentException(type + " details need '" + key + "'"));
     }
 }

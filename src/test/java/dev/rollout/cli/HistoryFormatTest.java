@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The history file is a format: other tools read it, and old files must read back. Every kind
@@ -119,6 +120,22 @@ class HistoryFormatTest {
             return out;
         }
         return node;
+    }
+
+    @Test
+    void aLineWhoseDetailsLackWhatItsEventRecordsIsRefusedNamingTheLine() throws Exception {
+        Path spec = tmp.resolve("pin.yaml");
+        Files.writeString(spec, SPEC);
+        CliRunner cli = new CliRunner().at("2026-03-02T08:00:00Z");
+        assertEquals(0, cli.run("advance", spec.toString()).exit());
+        Path history = tmp.resolve(".rollout/pin.history.jsonl");
+        String started = Files.readString(history);
+        Files.writeString(history, started.replace("\"event\":\"STARTED\"", "\"event\":\"ADVANCED\"")
+                .replace("\"traffic\":0,", "") + started);
+        CliRunner.Result r = cli.run("history", spec.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("pin.history.jsonl (line 1): not a valid history event (") && r.err().contains("ADVANCED details need 'traffic'"),
+                r.err());
     }
 
     /** The file with the temp folder, the lineages (L1, L2, … by first appearance) and the write ids replaced. */

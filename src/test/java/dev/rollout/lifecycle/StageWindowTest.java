@@ -16,7 +16,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The window a stage is judged on, without files or a clock: the rule that EvaluationRun held before. */
 class StageWindowTest {
@@ -78,6 +80,19 @@ class StageWindowTest {
         assertEquals("a", promoted.stage().name());
         assertEquals(Optional.empty(), promoted.since());
         assertEquals(Optional.of(NOW), promoted.until(), "a finished rollout still ends the window at now");
+    }
+
+    @Test
+    void onlyARolloutInAStageHasItsStageJudgedAndRecorded() {
+        assertEquals(state(Status.PROGRESSING), Lifecycle.inStage(state(Status.PROGRESSING)));
+        for (Status s : List.of(Status.PROMOTED, Status.ROLLED_BACK)) {
+            assertEquals(Optional.empty(), Lifecycle.inStage(state(s)), s.name());
+            assertFalse(new Lifecycle.AdvanceOptions(false, false, false).evaluates(state(s)), s.name());
+        }
+        assertEquals(Optional.empty(), Lifecycle.inStage(Optional.empty()));
+        assertTrue(new Lifecycle.AdvanceOptions(false, false, false).evaluates(state(Status.PROGRESSING)));
+        assertFalse(new Lifecycle.AdvanceOptions(false, true, false).evaluates(state(Status.PROGRESSING)),
+                "advance --restart starts a new stage visit: the exports were of the old one");
     }
 
     @Test
