@@ -5,7 +5,6 @@ import dev.rollout.judge.Evaluation;
 import dev.rollout.lifecycle.Lifecycle;
 import dev.rollout.lifecycle.Outcome;
 import dev.rollout.lifecycle.RolloutState;
-import dev.rollout.lifecycle.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,9 +61,10 @@ final class AdvanceCommand extends SpecCommand {
         Workspace ws = workspace("rollout advance");
         Optional<RolloutState> state = ws.store().read();
         List<String> warnings = new ArrayList<>();
+        Lifecycle.AdvanceOptions options = new Lifecycle.AdvanceOptions(force, restart, rollbackOnFail);
         Optional<Evaluation> evaluation = Optional.empty();
         if (!metrics.isEmpty()) {
-            if (state.isPresent() && state.get().status() == Status.PROGRESSING && !restart) {
+            if (options.evaluates(state)) {
                 evaluation = Optional.of(EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since),
                         Optional.ofNullable(until), env));
             } else {
@@ -72,7 +72,6 @@ final class AdvanceCommand extends SpecCommand {
             }
         }
         Optional<Evaluation> judged = evaluation;
-        Lifecycle.AdvanceOptions options = new Lifecycle.AdvanceOptions(force, restart, rollbackOnFail);
         Outcome outcome = Transition.apply(ws, env, dryRun, Optional.ofNullable(ifStage), Optional.ofNullable(reason),
                 l -> l.advance(options, judged, state));
         warnings.addAll(outcome.warnings());

@@ -1,6 +1,7 @@
 package dev.rollout.cli;
 
 import dev.rollout.judge.Evaluation;
+import dev.rollout.lifecycle.Lifecycle;
 import dev.rollout.lifecycle.Outcome;
 import dev.rollout.lifecycle.RolloutState;
 import picocli.CommandLine.Command;
@@ -40,7 +41,7 @@ final class EvaluateCommand extends SpecCommand {
         Optional<RolloutState> state = ws.store().read();
         Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env);
         // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.
-        boolean record = !dryRun && state.filter(s -> s.status() == dev.rollout.lifecycle.Status.PROGRESSING).isPresent();
+        boolean record = !dryRun && Lifecycle.inStage(state).isPresent();
         Outcome outcome = Transition.apply(ws, env, !record, Optional.empty(), Optional.empty(),
                 l -> l.recordEvaluation(evaluation, state));
         // What was written, not what was meant: a dry run computes an outcome too, on the state as it is by then.

@@ -1,32 +1,21 @@
 package dev.rollout.cli;
 
-import dev.rollout.RolloutException;
 import dev.rollout.judge.Evaluation;
 import dev.rollout.judge.Judge;
-import dev.rollout.judge.SequentialMemory;
-import dev.rollout.lifecycle.EvaluationRecord;
-import dev.rollout.lifecycle.Lifecycle;
 import dev.rollout.lifecycle.RolloutState;
-import dev.rollout.lifecycle.Status;
+import dev.rollout.lifecycle.StageWindow;
 import dev.rollout.metrics.MeasurePlan;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.metrics.Reading;
 import dev.rollout.metrics.Sources;
 import dev.rollout.metrics.Window;
-import dev.rollout.spec.StageSpec;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/**
- * Reads the exports for the stage being judged and runs the judge: the window is the
- * current stage (from the time the rollout entered it up to now) unless --since/--until say
- * otherwise; with no started rollout, every row.
- */
+/** Reads the exports for the {@link StageWindow} being judged and runs the judge. */
 final class EvaluationRun {
 
     private EvaluationRun() {
@@ -35,39 +24,16 @@ final class EvaluationRun {
     static Evaluation run(Workspace ws, Optional<RolloutState> state, List<Path> files, Optional<String> since,
                           Optional<String> until, Env env) {
         Instant now = env.now();
-        Optional<RolloutState> inStage = state.filter(s -> s.status() == Status.PROGRESSING);
-        Lifecycle.checkClock(inStage, now);
-        StageSpec stage = Lifecycle.stageToJudge(ws.spec(), state);
-        Optional<Instant> from = since.map(s -> instant("--since", s, now)).or(() -> inStage.map(s -> s.stage().enteredAt()));
-        Optional<Instant> to = until.map(s -> instant("--until", s, now))
-                .or(() -> state.isPresent() ? Optional.of(now) : Optional.empty());
-        if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
-            // A window that ends before it starts holds no row: said, rather than judged as "too few samples".
-            throw RolloutException.input(since.isPresent() && until.isPresent()
-                    ? "--since " + from.get() + " is later than --until " + to.get()
-                    : since.isPresent() ? "--since " + from.get() + " is later than now (" + to.get() + "), where the window ends"
-                    : "--until " + to.get() + " is before stage " + stage.name() + " was entered (" + from.get()
-                    + "), where the window starts; give --since too");
-        }
+        StageWindow judged = StageWindow.of(ws.spec(), state, now)
+                .moved(since.map(s -> TimeOption.parse("--since", s, now)), until.map(s -> TimeOption.parse("--until", s, now)));
+        Optional<Instant> from = judged.since();
+        Optional<Instant> to = judged.until();
         Window window = new Window(from, to);
         MetricsReport report = Sources.of(files).measure(MeasurePlan.of(ws.spec()), window, reading(env));
         boolean timed = ws.spec().data().timestamp().isPresent();
         Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
                 : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());
-        // Sequential comparisons continue from the earlier looks of this stage, unless the window was overridden.
-        Map<String, SequentialMemory> memory = since.isPresent() || until.isPresent() ? Map.of()
-                : state.flatMap(RolloutState::evaluationInStage).map(EvaluationRecord::sequential).orElse(Map.of());
-        return Judge.evaluate(ws.spec(), stage, report, Lifecycle.timeInStage(state, now), now, bounds, memory);
-    }
-
-    /** An ISO-8601 instant, or a duration back from now ({@code 2h} means two hours ago). */
-    static Instant instant(String option, String text, Instant now) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return dev.rollout.spec.DurationText.parse(text).map(now::minus).orElseThrow(() -> RolloutException.input(
-                    option + ": '" + text + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (2h)"));
-        }
+        return Judge.evaluate(ws.spec(), judged.stage(), report, judged.timeInStage(), now, bounds, judged.memory());
     }
 
     /**

@@ -30,7 +30,7 @@ final class HistoryCommand extends SpecCommand {
         List<String> warnings = new ArrayList<>();
         List<HistoryEvent> events = new ArrayList<>(ws.store().history(warnings::add));
         printer.warnings(warnings);
-        Optional<Instant> from = Optional.ofNullable(since).map(s -> EvaluationRun.instant("--since", s, env.now()));
+        Optional<Instant> from = Optional.ofNullable(since).map(s -> TimeOption.parse("--since", s, env.now()));
         from.ifPresent(f -> events.removeIf(e -> e.at().isBefore(f)));
         if (limit != null && limit >= 0 && events.size() > limit) {
             events.subList(0, events.size() - limit).clear();

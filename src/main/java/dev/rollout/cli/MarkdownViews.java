@@ -33,13 +33,7 @@ final class MarkdownViews {
                 .append(recorded ? "" : "; not recorded").append(".\n\n");
         sb.append("| metric | baseline | candidate | delta | p | weight | gate |\n|---|--:|--:|--:|--:|--:|---|\n");
         for (MetricResult m : e.metrics()) {
-            String gate = m.gate().passed() ? "pass" : m.gate().failed() ? "**FAIL**" : "no value";
-            if (m.gate().critical()) {
-                gate += " (critical)";
-            }
-            if (m.advisory()) {
-                gate += ", advisory";
-            }
+            String gate = GateWord.of(m, word -> "**" + word + "**");
             sb.append("| ").append(cell(m.name())).append(" | ").append(TextViews.num(m.baseline())).append(" | ")
                     .append(TextViews.num(m.candidate())).append(" | ").append(TextViews.signed(m.delta())).append(" | ")
                     .append(TextViews.num(m.p())).append(" | ").append(Numbers.show(m.weight())).append(" | ").append(gate).append(" |\n");

@@ -1,6 +1,8 @@
 package dev.rollout.cli;
 
+import dev.rollout.judge.Evaluation;
 import dev.rollout.judge.Numbers;
+import dev.rollout.lifecycle.EventDetails;
 import dev.rollout.lifecycle.EventType;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.RolloutState;
@@ -12,8 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * One self-contained HTML page for a rollout: no script, no network, no external asset. A
@@ -181,7 +183,6 @@ final class ReportPage {
                 PAD_L, PAD_L + plotW, y, y, color, PAD_L + plotW - 4, y - 4, color, label, esc(Numbers.show(value))));
     }
 
-    @SuppressWarnings("unchecked")
     private static void lastEvaluation(StringBuilder h, List<HistoryEvent> events) {
         Optional<HistoryEvent> last = events.stream().filter(e -> e.event() == EventType.EVALUATED).reduce((a, b) -> b);
         h.append("<h2>Last evaluation</h2>\n");
@@ -194,22 +195,20 @@ final class ReportPage {
         h.append("<p><b class=\"").append(esc(decision)).append("\">").append(esc(decision)).append("</b> in stage ")
                 .append(esc(e.stage().orElse(""))).append(" at ").append(esc(e.at().toString()))
                 .append(e.score().isPresent() ? ", score " + esc(Numbers.show(e.score().getAsDouble())) : "").append("</p>\n");
-        Object metrics = e.details().get("metrics");
-        if (metrics instanceof List<?> list && !list.isEmpty()) {
+        List<Evaluation.MetricResult> metrics = e.details().evaluated().map(EventDetails.Evaluated::metrics).orElse(List.of());
+        if (!metrics.isEmpty()) {
             h.append("<table><tr><th>metric</th><th>baseline</th><th>candidate</th><th>delta</th><th>p</th><th>weight</th><th>gate</th></tr>\n");
-            for (Object o : list) {
-                if (!(o instanceof Map<?, ?> m)) {
-                    continue;
-                }
-                Map<String, Object> gate = m.get("gate") instanceof Map<?, ?> g ? (Map<String, Object>) g : Map.of();
-                boolean passed = Boolean.TRUE.equals(gate.get("passed"));
-                boolean failed = Boolean.TRUE.equals(gate.get("failed"));
-                h.append("<tr><td>").append(esc(String.valueOf(m.get("name")))).append("</td>")
-                        .append(numCell(m.get("baseline"))).append(numCell(m.get("candidate"))).append(numCell(m.get("delta")))
-                        .append(numCell(m.get("p"))).append(numCell(m.get("weight")))
-                        .append("<td class=\"").append(passed ? "pass" : "fail").append("\">")
-                        .append(passed ? "pass" : failed ? "FAIL" : "no value")
-                        .append(Boolean.TRUE.equals(gate.get("critical")) ? " (critical)" : "").append("</td></tr>\n");
+            for (Evaluation.MetricResult m : metrics) {
+                // A gate that could not be checked holds the rollout as a failed one does: both in red.
+                String color = switch (GateWord.outcome(m.gate())) {
+                    case PASS -> "pass";
+                    case FAIL, NO_VALUE -> "fail";
+                };
+                h.append("<tr><td>").append(esc(m.name())).append("</td>")
+                        .append(numCell(m.baseline())).append(numCell(m.candidate())).append(numCell(m.delta()))
+                        .append(numCell(m.p())).append(numCell(OptionalDouble.of(m.weight())))
+                        .append("<td class=\"").append(color).append("\">").append(esc(GateWord.of(m, word -> word)))
+                        .append("</td></tr>\n");
             }
             h.append("</table>\n");
         }
@@ -230,9 +229,8 @@ final class ReportPage {
         h.append("</table>\n");
     }
 
-    private static String numCell(Object v) {
-        String text = v instanceof Number n ? Numbers.show(n.doubleValue()) : "-";
-        return "<td class=\"n\">" + esc(text) + "</td>";
+    private static String numCell(OptionalDouble v) {
+        return "<td class=\"n\">" + esc(TextViews.num(v)) + "</td>";
     }
 
     /** HTML-escapes text for element content and quoted attributes. */

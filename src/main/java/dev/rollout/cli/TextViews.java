@@ -107,12 +107,8 @@ final class TextViews {
         sb.append('\n');
         Table t = new Table("metric", "baseline", "candidate", "delta", "p", "weight", "gate").right(1, 2, 3, 4, 5);
         for (MetricResult m : e.metrics()) {
-            String gate = m.gate().passed() ? (m.gate().critical() ? "pass (critical)" : "pass")
-                    : m.gate().failed() ? (m.gate().critical() ? "FAIL (critical)" : "FAIL") : "no value";
-            if (m.advisory()) {
-                gate += ", advisory";
-            }
-            t.row(m.name(), num(m.baseline()), num(m.candidate()), signed(m.delta()), num(m.p()), Numbers.show(m.weight()), gate);
+            t.row(m.name(), num(m.baseline()), num(m.candidate()), signed(m.delta()), num(m.p()), Numbers.show(m.weight()),
+                    GateWord.of(m, word -> word));
         }
         sb.append('\n').append(t.render("  "));
         String positives = e.metrics().stream().filter(m -> m.positive().isPresent())

@@ -68,8 +68,8 @@ final class Views {
                       Optional<String> normalize, OptionalDouble min, OptionalDouble max, OptionalDouble maxRegression,
                       OptionalDouble maxRegressionPct, boolean critical) {
         static PlanMetric of(MetricSpec m) {
-            Optional<String> normalize = m.normalize().map(n -> n instanceof dev.rollout.spec.Normalize.Range r
-                    ? "best " + dev.rollout.judge.Numbers.show(r.best()) + ", worst " + dev.rollout.judge.Numbers.show(r.worst()) : "baseline");
+            Optional<String> normalize = m.normalize().map(n -> n.match(r -> "best " + dev.rollout.judge.Numbers.show(r.best())
+                    + ", worst " + dev.rollout.judge.Numbers.show(r.worst()), baseline -> "baseline"));
             return new PlanMetric(m.name(), m.source().label(), m.weight(), m.direction().word(), m.advisory(), normalize,
                     m.gate().map(g -> g.min()).orElse(OptionalDouble.empty()),
                     m.gate().map(g -> g.max()).orElse(OptionalDouble.empty()),

@@ -204,12 +204,16 @@ public final class Judge {
             }
             return OptionalDouble.of((higher ? c : BigDecimal.ONE.subtract(c)).doubleValue());
         }
-        // Java 17 has no pattern matching in switch; the sealed interface has these two cases.
-        if (metric.normalize().get() instanceof Normalize.Range r) {
-            BigDecimal worst = Numbers.decimal(r.worst());
-            BigDecimal x = c.subtract(worst).divide(Numbers.decimal(r.best()).subtract(worst), MC);
-            return OptionalDouble.of(x.max(BigDecimal.ZERO).min(BigDecimal.ONE).doubleValue());
-        }
+        return metric.normalize().get().match(range -> range(range, c), baseline -> againstBaseline(m, c, higher, notes));
+    }
+
+    private static OptionalDouble range(Normalize.Range r, BigDecimal c) {
+        BigDecimal worst = Numbers.decimal(r.worst());
+        BigDecimal x = c.subtract(worst).divide(Numbers.decimal(r.best()).subtract(worst), MC);
+        return OptionalDouble.of(x.max(BigDecimal.ZERO).min(BigDecimal.ONE).doubleValue());
+    }
+
+    private static OptionalDouble againstBaseline(Measurement m, BigDecimal c, boolean higher, List<String> notes) {
         if (m.baseline().isEmpty()) {
             notes.add("normalize: baseline needs a baseline value, and there is none");
             return OptionalDouble.empty();

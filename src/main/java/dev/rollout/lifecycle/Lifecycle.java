@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * The rollout's state machine, pure: {@code (spec, state, evaluation, now) -> (state, events)}.
@@ -38,32 +39,64 @@ public final class Lifecycle {
 
     /** Options of {@code advance}. */
     public record AdvanceOptions(boolean force, boolean restart, boolean rollbackOnFail) {
+        /** Whether {@code advance --metrics} judges the exports first: in a stage, and not when it starts again. */
+        public boolean evaluates(Optional<RolloutState> state) {
+            return !restart && inStage(state).isPresent();
+        }
     }
 
     /** Where {@code rollback} sends the traffic: all back to the baseline, the previous stage, or a named one. */
     public sealed interface RollbackTarget permits RollbackTarget.Baseline, RollbackTarget.Previous, RollbackTarget.Stage {
+
+        /**
+         * One function per target, so that every caller handles each: a new target is a new
+         * parameter here, and the compiler then names every place that must learn it.
+         */
+        <R> R match(Function<Baseline, R> baseline, Function<Previous, R> previous, Function<Stage, R> stage);
+
         record Baseline() implements RollbackTarget {
+            @Override
+            public <R> R match(Function<Baseline, R> baseline, Function<Previous, R> previous, Function<Stage, R> stage) {
+                return baseline.apply(this);
+            }
         }
 
         record Previous() implements RollbackTarget {
+            @Override
+            public <R> R match(Function<Baseline, R> baseline, Function<Previous, R> previous, Function<Stage, R> stage) {
+                return previous.apply(this);
+            }
         }
 
         record Stage(String name) implements RollbackTarget {
+            @Override
+            public <R> R match(Function<Baseline, R> baseline, Function<Previous, R> previous, Function<Stage, R> stage) {
+                return stage.apply(this);
+            }
         }
     }
 
     // ------------------------------------------------------------------ queries
 
+    /**
+     * The rollout, when it is in a stage: the one time its stage's window is judged and an
+     * evaluation is recorded. Not started, promoted or rolled back, there is no stage to judge;
+     * an evaluation then reads every row and is written nowhere.
+     */
+    public static Optional<RolloutState> inStage(Optional<RolloutState> state) {
+        return state.filter(s -> s.status() == Status.PROGRESSING);
+    }
+
     /** The stage an evaluation judges now: the current one, or the first when not started. */
     public static StageSpec stageToJudge(RolloutSpec spec, Optional<RolloutState> state) {
-        return state.filter(s -> s.status() == Status.PROGRESSING)
+        return inStage(state)
                 .flatMap(s -> spec.stage(s.stage().name()))
                 .orElse(spec.stages().get(0));
     }
 
     /** How long the rollout has been in its stage; empty when it is not progressing. */
     public static Optional<Duration> timeInStage(Optional<RolloutState> state, Instant now) {
-        return state.filter(s -> s.status() == Status.PROGRESSING)
+        return inStage(state)
                 .map(s -> Duration.between(s.stage().enteredAt(), now))
                 .map(d -> d.isNegative() ? Duration.ZERO : d);
     }
@@ -143,7 +176,7 @@ public final class Lifecycle {
         RolloutState base = s;
         if (evaluation.isPresent()) {
             checkEvaluatedStage(s, evaluation.get());
-            judgedOn.filter(j -> j.status() == Status.PROGRESSING).ifPresent(j -> checkSameStageEntry(s, j));
+            inStage(judgedOn).ifPresent(j -> checkSameStageEntry(s, j));
             base = withEvaluation(s, evaluation.get());
             events.add(evaluated(evaluation.get(), s.serial() + 1));
         }
@@ -180,8 +213,8 @@ public final class Lifecycle {
      * the rollout left its stage while the exports were read.
      */
     public Outcome recordEvaluation(Evaluation evaluation, Optional<RolloutState> judgedOn) {
-        Optional<RolloutState> inStage = judgedOn.filter(j -> j.status() == Status.PROGRESSING);
-        if (state.isEmpty() || state.get().status() != Status.PROGRESSING || inStage.isEmpty()) {
+        Optional<RolloutState> inStage = inStage(judgedOn);
+        if (inStage(state).isEmpty() || inStage.isEmpty()) {
             if (inStage.isPresent()) {
                 warnings.add("evaluation not recorded: the rollout is " + statusWord() + " now; it changed while the"
                         + " exports were read");
@@ -203,7 +236,7 @@ public final class Lifecycle {
 
     /** {@code rollout approve}: record the approval the current stage needs. */
     public Outcome approve(String by) {
-        RolloutState s = state.filter(x -> x.status() == Status.PROGRESSING).orElseThrow(() ->
+        RolloutState s = inStage(state).orElseThrow(() ->
                 RolloutException.conflict("nothing to approve: the rollout is " + statusWord()));
         checkClock(state, request.now());
         checkIfStage(s);
@@ -216,7 +249,7 @@ public final class Lifecycle {
         RolloutState next = copy(s, s.status(), s.stage(), s.lastEvaluation(), Optional.of(approval), s.lineage(), s.model());
         HistoryEvent e = event(EventType.APPROVED, next, Optional.of(stage.name()), Optional.empty(),
                 OptionalDouble.empty(), Optional.empty(), Optional.of(request.reason().map(r -> by + ": " + r).orElse("approved by " + by)),
-                List.of(), Map.of("approvedBy", by));
+                List.of(), new EventDetails.Approved(by));
         return write(next, s, new ArrayList<>(List.of(e)), Action.APPROVED, 0, List.of("stage " + stage.name() + " approved by " + by));
     }
 
@@ -243,8 +276,8 @@ public final class Lifecycle {
                 spec.digest(), new ModelVersions(spec.model().baseline(), spec.model().candidate()), Status.PROGRESSING,
                 pos, Optional.empty(), Optional.empty(), request.now());
         HistoryEvent e = event(EventType.STARTED, next, Optional.of(first.name()), Optional.empty(), OptionalDouble.empty(),
-                Optional.empty(), request.reason(), List.of(), Map.of("traffic", first.traffic(),
-                        "baseline", spec.model().baseline(), "candidate", spec.model().candidate()));
+                Optional.empty(), request.reason(), List.of(), new EventDetails.Started(first.traffic(),
+                        Optional.of(spec.model().baseline()), spec.model().candidate()));
         return new Outcome(Optional.of(next), Optional.of(next), List.of(e), Action.STARTED, 0,
                 List.of("started in stage " + first.name() + " with " + first.traffic() + " % traffic on candidate "
                         + spec.model().candidate()), warnings);
@@ -262,10 +295,8 @@ public final class Lifecycle {
             checkIfStage(state.get());
             specChanged(state.get(), next, events);
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("traffic", first.traffic());
-        details.put("candidate", spec.model().candidate());
-        state.ifPresent(old -> details.put("previousLineage", old.lineage()));
+        EventDetails details = state.<EventDetails>map(old -> new EventDetails.Restarted(first.traffic(), spec.model().candidate(),
+                old.lineage())).orElseGet(() -> new EventDetails.Started(first.traffic(), Optional.empty(), spec.model().candidate()));
         events.add(event(state.isPresent() ? EventType.RESTARTED : EventType.STARTED, next, Optional.of(first.name()),
                 Optional.empty(), OptionalDouble.empty(), Optional.empty(), request.reason(), List.of(), details));
         return new Outcome(Optional.of(next), Optional.of(next), events, state.isPresent() ? Action.RESTARTED : Action.STARTED, 0,
@@ -284,10 +315,10 @@ public final class Lifecycle {
             next = copy(s, Status.PROMOTED, s.stage(), s.lastEvaluation(), s.approval(), s.lineage(), s.model());
             if (type == EventType.FORCED) {
                 events.add(event(EventType.FORCED, next, Optional.of(stage.name()), Optional.empty(), sc, decision,
-                        request.reason(), List.of(), Map.of()));
+                        request.reason(), List.of(), new EventDetails.None()));
             }
             events.add(event(EventType.PROMOTED, next, Optional.of(stage.name()), Optional.empty(), sc, decision,
-                    request.reason(), List.of(), Map.of("candidate", s.model().candidate())));
+                    request.reason(), List.of(), new EventDetails.Promoted(s.model().candidate())));
             out.add("rollout complete: candidate " + s.model().candidate() + " promoted");
             action = Action.PROMOTED;
         } else {
@@ -295,45 +326,30 @@ public final class Lifecycle {
             next = copy(s, Status.PROGRESSING, new StagePosition(index + 1, to.name(), to.traffic(), request.now()),
                     s.lastEvaluation(), s.approval(), s.lineage(), s.model());
             events.add(event(type, next, Optional.of(stage.name()), Optional.of(to.name()), sc, decision,
-                    request.reason(), List.of(), Map.of("traffic", to.traffic(), "previousTraffic", stage.traffic())));
+                    request.reason(), List.of(), new EventDetails.Moved(to.traffic(), stage.traffic())));
             out.add("moved from " + stage.name() + " to " + to.name() + " (" + stage.traffic() + " % -> " + to.traffic() + " % traffic)");
         }
         return write(next, state.get(), events, action, 0, out);
     }
 
     private Outcome rollbackFrom(RolloutState s, RollbackTarget target, List<HistoryEvent> events, String reason) {
-        int index = s.stage().index();
         RolloutState next;
         String message;
         Optional<String> toStage;
         int traffic;
-        if (target instanceof RollbackTarget.Baseline || s.status() == Status.PROMOTED) {
-            if (!(target instanceof RollbackTarget.Baseline)) {
-                throw RolloutException.conflict("the rollout is complete; roll back to the baseline without --to or --to-previous");
-            }
+        if (s.status() == Status.PROMOTED && target.match(baseline -> false, previous -> true, named -> true)) {
+            throw RolloutException.conflict("the rollout is complete; roll back to the baseline without --to or --to-previous");
+        }
+        // A completed rollout has no stage to go back to: its rollback is to the baseline.
+        Optional<Integer> earlier = s.status() == Status.PROMOTED ? Optional.empty() : target.match(baseline -> Optional.empty(),
+                previous -> Optional.of(previousStage(s)), named -> Optional.of(earlierStage(s, named.name())));
+        if (earlier.isEmpty()) {
             next = copy(s, Status.ROLLED_BACK, s.stage(), s.lastEvaluation(), s.approval(), s.lineage(), s.model());
             toStage = Optional.empty();
             traffic = 0;
             message = "rolled back: all traffic on baseline " + s.model().baseline();
         } else {
-            int to;
-            if (target instanceof RollbackTarget.Stage named) {
-                to = spec.indexOf(named.name());
-                if (to < 0) {
-                    throw RolloutException.input("--to " + named.name() + ": no such stage (stages: "
-                            + String.join(", ", spec.stages().stream().map(StageSpec::name).toList()) + ")");
-                }
-                if (to >= index) {
-                    throw RolloutException.conflict("--to " + named.name() + ": a rollback goes to an earlier stage than "
-                            + s.stage().name());
-                }
-            } else {
-                if (index == 0) {
-                    throw RolloutException.conflict("--to-previous: " + s.stage().name()
-                            + " is the first stage; roll back to the baseline without --to-previous");
-                }
-                to = index - 1;
-            }
+            int to = earlier.get();
             StageSpec stage = spec.stages().get(to);
             next = copy(s, Status.PROGRESSING, new StagePosition(to, stage.name(), stage.traffic(), request.now()),
                     s.lastEvaluation(), s.approval(), s.lineage(), s.model());
@@ -342,9 +358,29 @@ public final class Lifecycle {
             message = "rolled back from " + s.stage().name() + " to " + stage.name() + " (" + traffic + " % traffic)";
         }
         events.add(event(EventType.ROLLED_BACK, next, Optional.of(s.stage().name()), toStage, OptionalDouble.empty(),
-                Optional.empty(), Optional.of(reason), List.of(), Map.of("traffic", traffic,
-                        "previousTraffic", s.status() == Status.PROMOTED ? 100 : s.stage().traffic())));
+                Optional.empty(), Optional.of(reason), List.of(), new EventDetails.Moved(traffic,
+                        s.status() == Status.PROMOTED ? 100 : s.stage().traffic())));
         return write(next, state.get(), events, Action.ROLLED_BACK, 0, List.of(message));
+    }
+
+    private static int previousStage(RolloutState s) {
+        if (s.stage().index() == 0) {
+            throw RolloutException.conflict("--to-previous: " + s.stage().name()
+                    + " is the first stage; roll back to the baseline without --to-previous");
+        }
+        return s.stage().index() - 1;
+    }
+
+    private int earlierStage(RolloutState s, String name) {
+        int to = spec.indexOf(name);
+        if (to < 0) {
+            throw RolloutException.input("--to " + name + ": no such stage (stages: "
+                    + String.join(", ", spec.stages().stream().map(StageSpec::name).toList()) + ")");
+        }
+        if (to >= s.stage().index()) {
+            throw RolloutException.conflict("--to " + name + ": a rollback goes to an earlier stage than " + s.stage().name());
+        }
+        return to;
     }
 
     private Outcome hold(RolloutState base, RolloutState old, List<HistoryEvent> events, int exitCode, List<String> reasons) {
@@ -371,7 +407,7 @@ public final class Lifecycle {
         if (!old.specDigest().equals(spec.digest())) {
             events.add(event(EventType.SPEC_CHANGED, next, Optional.of(old.stage().name()), Optional.empty(),
                     OptionalDouble.empty(), Optional.empty(), Optional.empty(), List.of(),
-                    Map.of("previousDigest", old.specDigest(), "digest", spec.digest())));
+                    new EventDetails.SpecChanged(old.specDigest(), spec.digest())));
         }
     }
 
@@ -467,10 +503,7 @@ public final class Lifecycle {
     }
 
     private HistoryEvent evaluated(Evaluation e, long serial) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("inputs", e.inputs());
-        details.put("rows", e.rows());
-        details.put("metrics", e.metrics());
+        EventDetails details = new EventDetails.Evaluated(e.inputs(), e.rows(), e.metrics());
         return new HistoryEvent(request.now(), EventType.EVALUATED, spec.name(), state.orElseThrow().lineage(), serial,
                 Optional.of(e.stage()), Optional.empty(), e.score(), Optional.of(e.decision()), request.actor(),
                 Optional.empty(), e.reasons(), details);
@@ -486,7 +519,7 @@ public final class Lifecycle {
 
     private HistoryEvent event(EventType type, RolloutState next, Optional<String> stage, Optional<String> toStage,
                                OptionalDouble score, Optional<Decision> decision, Optional<String> reason,
-                               List<String> reasons, Map<String, Object> details) {
+                               List<String> reasons, EventDetails details) {
         return new HistoryEvent(request.now(), type, spec.name(), next.lineage(), next.serial(), stage, toStage, score,
                 decision, request.actor(), reason, reasons, details);
     }

@@ -119,30 +119,17 @@ public final class MeasurePlan {
             throw RolloutException.input(Location.of(null, 0, 0, "metric " + m.name()),
                     "classification and regression metrics need a wide export (one column per field), but data.format is long");
         }
-        return switch (s.kind()) {
-            case COLUMN_AGGREGATE -> {
-                MetricSource.ColumnAggregate a = (MetricSource.ColumnAggregate) s;
-                yield new Key(a.aggregate().kind() == Aggregate.Kind.RATE ? Kind.TRUTHY : Kind.NUMBER, List.of(a.column()));
-            }
-            case CLASSIFICATION -> {
-                MetricSource.Classification c = (MetricSource.Classification) s;
-                yield c.metric() == MetricSource.ClassificationMetric.AUC
+        return s.match(
+                a -> new Key(a.aggregate().kind() == Aggregate.Kind.RATE ? Kind.TRUTHY : Kind.NUMBER, List.of(a.column())),
+                c -> c.metric() == MetricSource.ClassificationMetric.AUC
                         ? new Key(Kind.SCORES, List.of(c.actual(), c.score()))
-                        : new Key(Kind.LABELS, List.of(c.actual(), c.predicted()));
-            }
-            case REGRESSION -> {
-                MetricSource.Regression r = (MetricSource.Regression) s;
-                yield new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted()));
-            }
-        };
+                        : new Key(Kind.LABELS, List.of(c.actual(), c.predicted())),
+                r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())));
     }
 
     /** The aggregate of a column metric; empty for the others. */
     private static Optional<Aggregate.Kind> aggregate(MetricSource s) {
-        return switch (s.kind()) {
-            case COLUMN_AGGREGATE -> Optional.of(((MetricSource.ColumnAggregate) s).aggregate().kind());
-            case CLASSIFICATION, REGRESSION -> Optional.empty();
-        };
+        return s.match(a -> Optional.of(a.aggregate().kind()), c -> Optional.empty(), r -> Optional.empty());
     }
 
     /** The spec measured: its data block says how rows are shaped, its metrics what to compute. */

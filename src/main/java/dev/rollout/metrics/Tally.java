@@ -171,27 +171,20 @@ public final class Tally {
 
     /**
      * The one dispatch from a kind of metric to its accumulator's value. The plan made each
-     * input's accumulator from the same kind, so the casts below follow from the switch.
+     * input's accumulator from the same kind, so the accumulator casts below follow from the match.
      */
     private static MetricValue value(MetricSpec metric, Accumulator acc, String variant, ClassLabels classes) {
-        MetricSource s = metric.source();
-        return switch (s.kind()) {
-            case COLUMN_AGGREGATE -> ((ColumnStats) acc).value(((MetricSource.ColumnAggregate) s).aggregate(), variant);
-            case CLASSIFICATION -> {
-                MetricSource.Classification c = (MetricSource.Classification) s;
-                yield c.metric() == MetricSource.ClassificationMetric.AUC ? ((RocAuc) acc).value(c, variant, classes)
-                        : ((ConfusionMatrix) acc).value(metric, c, variant, classes);
-            }
-            case REGRESSION -> ((RegressionErrors) acc).value(((MetricSource.Regression) s).metric(), variant);
-        };
+        return metric.source().match(
+                a -> ((ColumnStats) acc).value(a.aggregate(), variant),
+                c -> c.metric() == MetricSource.ClassificationMetric.AUC ? ((RocAuc) acc).value(c, variant, classes)
+                        : ((ConfusionMatrix) acc).value(metric, c, variant, classes),
+                r -> ((RegressionErrors) acc).value(r.metric(), variant));
     }
 
     /** A classification metric for which a positive label matters; empty for every other metric. */
     private static Optional<MetricSource.Classification> binary(MetricSource s) {
-        return switch (s.kind()) {
-            case CLASSIFICATION -> Optional.of((MetricSource.Classification) s).filter(MetricSource.Classification::binary);
-            case COLUMN_AGGREGATE, REGRESSION -> Optional.empty();
-        };
+        return s.match(a -> Optional.empty(), c -> Optional.of(c).filter(MetricSource.Classification::binary),
+                r -> Optional.empty());
     }
 
     /** The per-row values a comparison needs; only a column has them (the spec refuses compare: elsewhere). */

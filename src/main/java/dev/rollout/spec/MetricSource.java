@@ -2,6 +2,7 @@ package dev.rollout.spec;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Where a metric's value comes from: a column's aggregate, or a model-quality metric. */
 public sealed interface MetricSource
@@ -16,6 +17,13 @@ public sealed interface MetricSource
 
     Kind kind();
 
+    /**
+     * The one way to reach a variant's fields: one function per kind of metric, so a new kind
+     * fails to compile at every place that must handle it (Java 17 has no pattern switch).
+     */
+    <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
+                Function<Regression, R> regression);
+
     /** How the value is computed, for tables: {@code p95(latency_ms)}, {@code f1/weighted(y_true, y_pred)}. */
     String label();
 
@@ -26,6 +34,11 @@ public sealed interface MetricSource
     record ColumnAggregate(String column, Aggregate aggregate) implements MetricSource {
         public Kind kind() {
             return Kind.COLUMN_AGGREGATE;
+        }
+
+        public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
+                           Function<Regression, R> regression) {
+            return column.apply(this);
         }
 
         public String label() {
@@ -53,6 +66,11 @@ public sealed interface MetricSource
             return Kind.CLASSIFICATION;
         }
 
+        public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
+                           Function<Regression, R> regression) {
+            return classification.apply(this);
+        }
+
         /** Whether a positive label matters: auc and {@code average: binary} precision, recall and F1. */
         public boolean binary() {
             return metric == ClassificationMetric.AUC
@@ -76,6 +94,11 @@ public sealed interface MetricSource
     record Regression(String actual, String predicted, RegressionMetric metric) implements MetricSource {
         public Kind kind() {
             return Kind.REGRESSION;
+        }
+
+        public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
+                           Function<Regression, R> regression) {
+            return regression.apply(this);
         }
 
         public String label() {

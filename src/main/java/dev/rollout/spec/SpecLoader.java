@@ -213,9 +213,8 @@ public final class SpecLoader {
         List<String> missing(SpecNode d) {
             List<String> words = new ArrayList<>();
             for (SpecNode.Item item : d.list("missing")) {
-                if (!(item.value() instanceof YamlNode.Scalar s) || s.type() == YamlNode.ScalarType.NULL) {
-                    throw d.error(item.value(), item.path(), "must be a plain value such as \"\", NaN or NA (quote an empty one)");
-                }
+                YamlNode.Scalar s = item.value().value().orElseThrow(() -> d.error(item.value(), item.path(),
+                        "must be a plain value such as \"\", NaN or NA (quote an empty one)"));
                 if (!s.text().equals(s.text().trim())) {
                     throw d.error(item.value(), item.path(), "'" + s.text() + "' has blanks around it; cells are compared"
                             + " without them, so write '" + s.text().trim() + "'");
@@ -351,10 +350,10 @@ public final class SpecLoader {
             if (raw.isEmpty()) {
                 return Optional.empty();
             }
-            if (raw.get() instanceof YamlNode.Scalar s && s.text().equals("baseline")) {
+            if (raw.get().scalar().filter(s -> s.text().equals("baseline")).isPresent()) {
                 return Optional.of(new Normalize.Baseline());
             }
-            if (!(raw.get() instanceof YamlNode.MapNode)) {
+            if (raw.get().mapping().isEmpty()) {
                 throw m.error(raw.get(), m.child("normalize"), "must be 'baseline' or {best: B, worst: W}");
             }
             SpecNode n = SpecNode.of(file, m.child("normalize"), raw.get());
@@ -381,11 +380,13 @@ public final class SpecLoader {
             YamlNode raw = c.raw("margin").orElseThrow();
             double margin;
             boolean percent = false;
-            if (raw instanceof YamlNode.Scalar s && s.type() == YamlNode.ScalarType.STRING && s.text().endsWith("%")) {
+            Optional<String> percentage = raw.scalar(YamlNode.ScalarType.STRING).map(YamlNode.Scalar::text).filter(t -> t.endsWith("%"));
+            if (percentage.isPresent()) {
+                String text = percentage.get();
                 try {
-                    margin = Double.parseDouble(s.text().substring(0, s.text().length() - 1).trim());
+                    margin = Double.parseDouble(text.substring(0, text.length() - 1).trim());
                 } catch (NumberFormatException e) {
-                    throw c.error(raw, c.child("margin"), "'" + s.text() + "' is not a percentage like 5%");
+                    throw c.error(raw, c.child("margin"), "'" + text + "' is not a percentage like 5%");
                 }
                 percent = true;
             } else {
@@ -440,16 +441,16 @@ public final class SpecLoader {
                 return Optional.empty();
             }
             YamlNode raw = h.raw(key).orElseThrow();
-            if (raw instanceof YamlNode.Scalar s && s.type() == YamlNode.ScalarType.STRING && !s.text().isBlank()) {
-                return Optional.of(new HooksSpec.Command(List.of(s.text()), true));
+            Optional<String> shell = raw.scalar(YamlNode.ScalarType.STRING).map(YamlNode.Scalar::text).filter(t -> !t.isBlank());
+            if (shell.isPresent()) {
+                return Optional.of(new HooksSpec.Command(List.of(shell.get()), true));
             }
-            if (raw instanceof YamlNode.ListNode l && !l.items().isEmpty()) {
+            Optional<YamlNode.ListNode> arguments = raw.list().filter(l -> !l.items().isEmpty());
+            if (arguments.isPresent()) {
                 List<String> argv = new ArrayList<>();
-                for (YamlNode item : l.items()) {
-                    if (!(item instanceof YamlNode.Scalar s) || s.type() == YamlNode.ScalarType.NULL || s.text().isEmpty()) {
-                        throw h.error(item, h.child(key), "every argument must be a plain, non-empty value");
-                    }
-                    argv.add(s.text());
+                for (YamlNode item : arguments.get().items()) {
+                    argv.add(item.value().map(YamlNode.Scalar::text).filter(t -> !t.isEmpty())
+                            .orElseThrow(() -> h.error(item, h.child(key), "every argument must be a plain, non-empty value")));
                 }
                 return Optional.of(new HooksSpec.Command(argv, false));
             }

@@ -37,10 +37,8 @@ final class SpecNode {
 
     /** The mapping at {@code value}, which must be one. */
     static SpecNode of(String file, String path, YamlNode value) {
-        if (value instanceof YamlNode.MapNode m) {
-            return new SpecNode(file, path, m);
-        }
-        throw new SpecNode(file, path, null).error(value, path, "must be a mapping, found " + value.kind());
+        return value.mapping().map(m -> new SpecNode(file, path, m))
+                .orElseThrow(() -> new SpecNode(file, path, null).error(value, path, "must be a mapping, found " + value.kind()));
     }
 
     String path() {
@@ -94,10 +92,8 @@ final class SpecNode {
     Optional<Long> integer(String key, long min, long max) {
         return raw(key).map(v -> {
             String at = child(key);
-            if (!(v instanceof YamlNode.Scalar s) || s.type() != YamlNode.ScalarType.INTEGER
-                    || !DECIMAL_INT.matcher(s.text()).matches()) {
-                throw error(v, at, "must be a whole number in decimal, found " + describe(v));
-            }
+            YamlNode.Scalar s = v.scalar(YamlNode.ScalarType.INTEGER).filter(x -> DECIMAL_INT.matcher(x.text()).matches())
+                    .orElseThrow(() -> error(v, at, "must be a whole number in decimal, found " + describe(v)));
             long n;
             try {
                 n = Long.parseLong(s.text());
@@ -117,11 +113,9 @@ final class SpecNode {
             return OptionalDouble.empty();
         }
         YamlNode v = raw.get();
-        if (!(v instanceof YamlNode.Scalar s)
-                || (s.type() != YamlNode.ScalarType.INTEGER && s.type() != YamlNode.ScalarType.FLOAT)
-                || !DECIMAL_NUMBER.matcher(s.text()).matches()) {
-            throw error(v, child(key), "must be a number, found " + describe(v));
-        }
+        YamlNode.Scalar s = v.scalar(YamlNode.ScalarType.INTEGER, YamlNode.ScalarType.FLOAT)
+                .filter(x -> DECIMAL_NUMBER.matcher(x.text()).matches())
+                .orElseThrow(() -> error(v, child(key), "must be a number, found " + describe(v)));
         double d = Double.parseDouble(s.text());
         if (!Double.isFinite(d)) {
             throw error(v, child(key), "must be a finite number, found " + s.text());
@@ -140,9 +134,8 @@ final class SpecNode {
 
     boolean bool(String key, boolean fallback) {
         return raw(key).map(v -> {
-            if (!(v instanceof YamlNode.Scalar s) || s.type() != YamlNode.ScalarType.BOOLEAN) {
-                throw error(v, child(key), "must be true or false, found " + describe(v));
-            }
+            YamlNode.Scalar s = v.scalar(YamlNode.ScalarType.BOOLEAN)
+                    .orElseThrow(() -> error(v, child(key), "must be true or false, found " + describe(v)));
             return Boolean.parseBoolean(s.text());
         }).orElse(fallback);
     }
@@ -181,9 +174,8 @@ final class SpecNode {
         if (raw.isEmpty()) {
             return List.of();
         }
-        if (!(raw.get() instanceof YamlNode.ListNode l)) {
-            throw error(raw.get(), child(key), "must be a list, found " + raw.get().kind());
-        }
+        YamlNode.ListNode l = raw.get().list()
+                .orElseThrow(() -> error(raw.get(), child(key), "must be a list, found " + raw.get().kind()));
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < l.items().size(); i++) {
             items.add(new Item(child(key) + "[" + i + "]", l.items().get(i)));
@@ -231,17 +223,11 @@ final class SpecNode {
     }
 
     private String scalarText(YamlNode v, String at) {
-        if (v instanceof YamlNode.Scalar s && s.type() != YamlNode.ScalarType.NULL) {
-            return s.text();
-        }
-        throw error(v, at, "must be a plain value, found " + v.kind());
+        return v.value().map(YamlNode.Scalar::text).orElseThrow(() -> error(v, at, "must be a plain value, found " + v.kind()));
     }
 
     private static String describe(YamlNode v) {
-        if (v instanceof YamlNode.Scalar s && s.type() != YamlNode.ScalarType.NULL) {
-            return v.kind() + " '" + s.text() + "'";
-        }
-        return v.kind();
+        return v.value().map(s -> v.kind() + " '" + s.text() + "'").orElse(v.kind());
     }
 
     private static String range(double min, double max) {

@@ -3,6 +3,8 @@ package dev.rollout.spec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A YAML document as a tree that remembers where each node stands, so that every error
@@ -17,10 +19,46 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
     /** What a person would call this node in an error: "a mapping", "a list", "a number". */
     String kind();
 
+    /**
+     * One function per kind of node, so that every reader handles each: a new kind is a new
+     * parameter here, and the compiler then names every place that must learn it.
+     */
+    <R> R match(Function<MapNode, R> map, Function<ListNode, R> list, Function<Scalar, R> scalar);
+
+    /** This node when it is a mapping. */
+    default Optional<MapNode> mapping() {
+        return match(Optional::of, list -> Optional.empty(), scalar -> Optional.empty());
+    }
+
+    /** This node when it is a list. */
+    default Optional<ListNode> list() {
+        return match(map -> Optional.empty(), Optional::of, scalar -> Optional.empty());
+    }
+
+    /** This node when it is a scalar. */
+    default Optional<Scalar> scalar() {
+        return match(map -> Optional.empty(), list -> Optional.empty(), Optional::of);
+    }
+
+    /** This node when it is a scalar of one of {@code types}. */
+    default Optional<Scalar> scalar(ScalarType... types) {
+        return scalar().filter(s -> List.of(types).contains(s.type()));
+    }
+
+    /** This node when it is a scalar other than null: a value written out. */
+    default Optional<Scalar> value() {
+        return scalar().filter(s -> s.type() != ScalarType.NULL);
+    }
+
     /** A mapping; keys keep their order and each key its own line. */
     record MapNode(int line, int column, LinkedHashMap<String, Entry> entries) implements YamlNode {
         public String kind() {
             return "a mapping";
+        }
+
+        @Override
+        public <R> R match(Function<MapNode, R> map, Function<ListNode, R> list, Function<Scalar, R> scalar) {
+            return map.apply(this);
         }
 
         Map<String, Entry> map() {
@@ -34,6 +72,11 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
     record ListNode(int line, int column, List<YamlNode> items) implements YamlNode {
         public String kind() {
             return "a list";
+        }
+
+        @Override
+        public <R> R match(Function<MapNode, R> map, Function<ListNode, R> list, Function<Scalar, R> scalar) {
+            return list.apply(this);
         }
     }
 
@@ -50,6 +93,11 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
                 case BOOLEAN -> "a boolean";
                 case NULL -> "empty (null)";
             };
+        }
+
+        @Override
+        public <R> R match(Function<MapNode, R> map, Function<ListNode, R> list, Function<Scalar, R> scalar) {
+            return scalar.apply(this);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.rollout.state;
 import dev.rollout.judge.Decision;
 import dev.rollout.lifecycle.Approval;
 import dev.rollout.lifecycle.EvaluationRecord;
+import dev.rollout.lifecycle.EventDetails;
 import dev.rollout.lifecycle.EventType;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.ModelVersions;
@@ -12,7 +13,6 @@ import dev.rollout.lifecycle.Status;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
@@ -44,11 +44,11 @@ final class Fixtures {
                 T0.plusSeconds(140));
     }
 
-    /** An event of the write with {@code serial}, naming who wrote it in its details. */
+    /** An event of the write with {@code serial}, naming who wrote it (worker and i) as its actor. */
     static HistoryEvent event(long serial, String worker, int i) {
-        return new HistoryEvent(T0.plusSeconds(serial), EventType.EVALUATED, "fraud", LINEAGE, serial,
-                Optional.of("canary"), Optional.empty(), OptionalDouble.empty(), Optional.empty(), "test",
-                Optional.empty(), List.of(), Map.of("worker", worker, "i", i));
+        return new HistoryEvent(T0.plusSeconds(serial), EventType.APPROVED, "fraud", LINEAGE, serial,
+                Optional.of("canary"), Optional.empty(), OptionalDouble.empty(), Optional.empty(), worker + ":" + i,
+                Optional.empty(), List.of(), new EventDetails.Approved(worker));
     }
 
     /** An event with every field set. */
@@ -56,7 +56,7 @@ final class Fixtures {
         return new HistoryEvent(T0.plusSeconds(serial), EventType.ADVANCED, "fraud", LINEAGE, serial,
                 Optional.of("canary"), Optional.of("half"), OptionalDouble.of(0.875), Optional.of(Decision.PROMOTE),
                 "alice@ci", Optional.of("gates passed"), List.of("all gates passed", "score 0.875 >= 0.8"),
-                Map.of("traffic", 50, "file", "metrics.csv", "sha256", "e3b0c442"));
+                new EventDetails.Moved(50, 5));
     }
 
     /** The worker's step: the next serial, with one event naming (worker, i); sleeps between read and write. */
@@ -76,6 +76,6 @@ final class Fixtures {
 
     /** "worker:i" of an event written by {@link #increment}. */
     static String who(HistoryEvent e) {
-        return e.details().get("worker") + ":" + e.details().get("i");
+        return e.actor();
     }
 }
