@@ -40,7 +40,8 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
      */
     public record Rows(long baseline, long candidate, long other, List<String> notes) {
         public Rows {
-            notes = List.copyOf(notes);
+            // Histories written before other variants were counted (Dec 1) have no notes.
+            notes = notes == null ? List.of() : List.copyOf(notes);
         }
 
         public Rows(long baseline, long candidate) {
