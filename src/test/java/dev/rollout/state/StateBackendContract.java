@@ -58,6 +58,37 @@ public abstract class StateBackendContract {
         long pid();
     }
 
+    /** {@code other} holding its lock on a thread of this process until closed: for a backend whose lock is not the process's. */
+    protected static Holder holdOnThread(StateBackend other) throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread thread = new Thread(() -> other.update(current -> {
+            holding.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Update.none(null);
+        }));
+        thread.start();
+        if (!holding.await(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("the holder never got the lock");
+        }
+        return new Holder() {
+            @Override
+            public long pid() {
+                return ProcessHandle.current().pid();
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                release.countDown();
+                thread.join(10_000);
+            }
+        };
+    }
+
     private static StateBackend.Options options(Duration timeout) {
         return new StateBackend.Options(timeout, Clock.systemUTC(), "rollout test", Optional.empty());
     }
