@@ -229,10 +229,7 @@ function _picocli_rollout_plan() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -272,10 +269,7 @@ function _picocli_rollout_evaluate() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -327,10 +321,7 @@ function _picocli_rollout_advance() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -388,10 +379,7 @@ function _picocli_rollout_rollback() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -440,10 +428,7 @@ function _picocli_rollout_status() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -489,10 +474,7 @@ function _picocli_rollout_history() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -538,10 +520,7 @@ function _picocli_rollout_approve() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -590,10 +569,7 @@ function _picocli_rollout_report() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return

@@ -168,8 +168,12 @@ public final class PgStore implements StateRepository {
         version(c);
     }
 
-    /** The tables of schema version 1, in the order they are created (a reference needs its table). */
-    static Map<String, String> tables() {
+    /**
+     * The tables of schema version 1 by name, their columns as SQL ({@code %s} standing for the
+     * schema), in the order they are created (a reference needs its table): what a DBA creates
+     * beforehand for a role without CREATE.
+     */
+    public static Map<String, String> tables() {
         Map<String, String> t = new LinkedHashMap<>();
         t.put("meta", "key text PRIMARY KEY, value text NOT NULL");
         // status, stage and serial repeat the document so that a dashboard can SELECT them.
