@@ -227,4 +227,46 @@ class PgCliTest {
             }
         }
     }
+
+    @Test
+    void pushAndPullMoveTheStateAndEveryEventAndNeverReplaceOne() throws Exception {
+        Path dir = CliRunner.copyExample("fraud-detector", tmp);
+        String spec = dir.resolve("rollout.yaml").toString();
+        String exports = dir.resolve("exports").toString();
+        assertEquals(0, run(cli, "advance", spec).exit());
+        assertEquals(0, run(cli.at("2026-03-02T09:00:00Z"), "advance", spec, "--metrics", exports + "/offline.csv").exit());
+        assertEquals(0, run(cli, "approve", spec, "--by", "alice", "--reason", "ok").exit());
+        assertEquals(3, run(cli, "evaluate", spec, "--metrics", exports + "/shadow.csv").exit());
+        JsonNode fileHistory = run(cli, "history", spec, "-o", "json").json().get("events");
+        JsonNode fileStatus = run(cli, "status", spec, "-o", "json").json();
+
+        CliRunner.Result push = run(cli, "state", "push", spec, "--to", url, "-o", "json");
+        assertEquals(0, push.exit(), push.toString());
+        assertEquals(fileHistory.size(), push.json().get("events").asInt());
+        assertEquals(fileHistory, run(cli, "history", spec, "--state", url, "-o", "json").json().get("events"),
+                "every event as it was, as JSON values");
+        JsonNode dbStatus = run(cli, "status", spec, "--state", url, "-o", "json").json();
+        assertEquals(fileStatus.get("serial"), dbStatus.get("serial"));
+        assertEquals(fileStatus.get("lineage"), dbStatus.get("lineage"));
+        assertEquals(fileStatus.get("lastEvaluation"), dbStatus.get("lastEvaluation"));
+
+        CliRunner.Result again = run(cli, "state", "push", spec, "--to", url);
+        assertEquals(5, again.exit(), again.toString());
+        assertTrue(again.err().contains("already holds rollout 'fraud-detector'"), again.err());
+        assertEquals(fileHistory, run(cli, "history", spec, "--state", url, "-o", "json").json().get("events"));
+
+        assertEquals(0, run(cli, "approve", spec, "--by", "bob", "--state", url).exit(), "the moved rollout goes on there");
+        String back = tmp.resolve("back.state.json").toString();
+        CliRunner.Result pull = run(cli, "state", "pull", spec, "--from", url, "--state", back);
+        assertEquals(0, pull.exit(), pull.toString());
+        JsonNode dbHistory = run(cli, "history", spec, "--state", url, "-o", "json").json().get("events");
+        assertEquals(fileHistory.size() + 1, dbHistory.size());
+        assertEquals(dbHistory, run(cli, "history", spec, "--state", back, "-o", "json").json().get("events"));
+        assertEquals(5, run(cli, "state", "pull", spec, "--from", url, "--state", back).exit(), "a pull never replaces a file");
+        assertEquals(1, run(cli, "state", "push", tmp.resolve("fraud-detector/rollout.yaml").toString(), "--to", url,
+                "--state", tmp.resolve("none.state.json").toString()).exit(), "nothing to push");
+        for (CliRunner.Result r : seen) {
+            assertFalse(r.out().contains(PgServer.PASSWORD) || r.err().contains(PgServer.PASSWORD), r.toString());
+        }
+    }
 }

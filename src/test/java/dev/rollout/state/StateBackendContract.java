@@ -245,6 +245,26 @@ public abstract class StateBackendContract {
     }
 
     @Test
+    void aMovedRolloutKeepsItsStateAndEveryEventAndNeverReplacesOne() {
+        StateBackend from = written(3);
+        from.update(current -> new Update<>(Optional.of(Fixtures.full(4)), List.of(Fixtures.fullEvent(4), event(4, "x", 1)), null));
+        RolloutState state = from.read().orElseThrow();
+        List<HistoryEvent> events = from.history(w -> { });
+        StateBackend to = backend("moved", options(Duration.ofSeconds(5)));
+        to.adopt(state, events);
+        assertEquals(Optional.of(state), to.read());
+        assertEquals(events, to.history(w -> { }));
+        RolloutException e = assertThrows(RolloutException.class, () -> to.adopt(Fixtures.minimal(1), List.of(event(1, "y", 0))));
+        assertEquals(5, e.kind().exitCode());
+        assertTrue(e.getMessage().contains("already holds rollout 'fraud' at serial 4"), e.getMessage());
+        assertEquals(Optional.of(state), to.read());
+        assertEquals(events, to.history(w -> { }));
+        to.update(increment("w", 4, 0));
+        assertEquals(6, to.history(w -> { }).size(), "the moved rollout goes on from its serial");
+        assertEquals(5, to.read().orElseThrow().serial());
+    }
+
+    @Test
     void theLocationNamesTheStoreWithoutASecret() {
         String location = backend().location();
         assertFalse(location.isBlank());

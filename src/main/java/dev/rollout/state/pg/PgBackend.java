@@ -123,49 +123,70 @@ public final class PgBackend implements StateBackend {
     public <T> T update(Function<Optional<RolloutState>, Update<T>> change) {
         Objects.requireNonNull(change, "change");
         try (Connection c = store.connect(options.command())) {
-            announce(c);
-            c.setAutoCommit(false);
-            Optional<RolloutState> current;
-            try {
-                try (Statement s = c.createStatement()) {
-                    if (!options.lockTimeout().isZero()) {
-                        s.execute("SET LOCAL lock_timeout = " + Math.max(1, options.lockTimeout().toMillis()));
-                    }
-                    s.execute("SET LOCAL idle_in_transaction_session_timeout = " + store.lease().toMillis());
-                }
-                current = unsafeNoLock() ? read(c, false) : read(c, true);
-            } catch (SQLException e) {
-                if ("55P03".equals(e.getSQLState())) {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                    throw LockWait.lockedBy(location(), holder(c), options.lockTimeout());
-                }
-                throw notWritten(e);
-            }
+            Optional<RolloutState> current = lockRow(c);
             Update<T> update = Objects.requireNonNull(change.apply(current), "the change returned no update");
             if (update.newState().isEmpty()) {
                 c.rollback();
                 return update.result();
             }
             update.verify(current);
-            RolloutState next = update.newState().get();
-            try {
-                write(c, current, next, update.events());
-            } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState())) {
-                    throw RolloutException.conflict("the state " + location() + " changed under this write (serial "
-                            + next.serial() + " is already taken); nothing was written, run the command again");
-                }
-                throw notWritten(e);
-            }
-            try {
-                c.commit();
-            } catch (SQLException e) {
-                throw commitUnknown(e, next);
-            }
+            commit(c, current, update.newState().get(), update.events());
             return update.result();
         } catch (SQLException e) {
             throw store.failure(e, "cannot write the state");
+        }
+    }
+
+    @Override
+    public void adopt(RolloutState state, List<HistoryEvent> history) {
+        try (Connection c = store.connect(options.command())) {
+            Optional<RolloutState> current = lockRow(c);
+            if (current.isPresent()) {
+                throw StateBackend.alreadyHeld(location(), current.get());
+            }
+            commit(c, current, state, history);
+        } catch (SQLException e) {
+            throw store.failure(e, "cannot write the state");
+        }
+    }
+
+    /** Announces this session, opens the transaction and locks the row: the state as it is under the lock. */
+    private Optional<RolloutState> lockRow(Connection c) throws SQLException {
+        announce(c);
+        c.setAutoCommit(false);
+        try {
+            try (Statement s = c.createStatement()) {
+                if (!options.lockTimeout().isZero()) {
+                    s.execute("SET LOCAL lock_timeout = " + Math.max(1, options.lockTimeout().toMillis()));
+                }
+                s.execute("SET LOCAL idle_in_transaction_session_timeout = " + store.lease().toMillis());
+            }
+            return unsafeNoLock() ? read(c, false) : read(c, true);
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) {
+                c.rollback();
+                c.setAutoCommit(true);
+                throw LockWait.lockedBy(location(), holder(c), options.lockTimeout());
+            }
+            throw notWritten(e);
+        }
+    }
+
+    /** The compare-and-set and the events, then the commit, each failure said with whether anything was written. */
+    private void commit(Connection c, Optional<RolloutState> current, RolloutState next, List<HistoryEvent> events) {
+        try {
+            write(c, current, next, events);
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw RolloutException.conflict("the state " + location() + " changed under this write (serial "
+                        + next.serial() + " is already taken); nothing was written, run the command again");
+            }
+            throw notWritten(e);
+        }
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            throw commitUnknown(e, next);
         }
     }
 
@@ -217,10 +238,16 @@ public final class PgBackend implements StateBackend {
         try (PreparedStatement h = c.prepareStatement("INSERT INTO " + store.table("history")
                 + " (name, serial, seq, at, event, lineage, doc) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)")) {
             int seq = 0;
+            int rows = 0;
+            long serial = -1;
             for (HistoryEvent e : events) {
+                // The order inside one write; a moved history holds many writes.
+                seq = e.serial() == serial ? seq + 1 : 0;
+                serial = e.serial();
+                rows++;
                 h.setString(1, name);
                 h.setLong(2, e.serial());
-                h.setInt(3, seq++);
+                h.setInt(3, seq);
                 h.setTimestamp(4, Timestamp.from(e.at()));
                 h.setString(5, e.event().name());
                 h.setString(6, e.lineage());
@@ -231,7 +258,7 @@ public final class PgBackend implements StateBackend {
                 }
                 h.addBatch();
             }
-            if (seq > 0) {
+            if (rows > 0) {
                 h.executeBatch();
             }
         } catch (java.sql.BatchUpdateException e) {
