@@ -41,6 +41,8 @@ public final class PgBackend implements StateBackend {
     private final PgStore store;
     private final String name;
     private final Options options;
+    /** The session holding the row lock while a change decides, on the thread that runs it; null otherwise. */
+    private volatile Connection locked;
 
     PgBackend(PgStore store, String name, Options options) {
         this.store = Objects.requireNonNull(store, "store");
@@ -55,7 +57,7 @@ public final class PgBackend implements StateBackend {
 
     @Override
     public HookSlot hookSlot() {
-        return new PgHookSlot(store, name, location());
+        return new PgHookSlot(store, name, location(), () -> locked);
     }
 
     // ------------------------------------------------------------------ reading
@@ -124,7 +126,13 @@ public final class PgBackend implements StateBackend {
         Objects.requireNonNull(change, "change");
         try (Connection c = store.connect(options.command())) {
             Optional<RolloutState> current = lockRow(c);
-            Update<T> update = Objects.requireNonNull(change.apply(current), "the change returned no update");
+            Update<T> update;
+            locked = c;
+            try {
+                update = Objects.requireNonNull(change.apply(current), "the change returned no update");
+            } finally {
+                locked = null;
+            }
             if (update.newState().isEmpty()) {
                 c.rollback();
                 return update.result();

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The rollout's row of the {@code hook} table: the record of the apply hook running under the
@@ -19,23 +20,38 @@ final class PgHookSlot implements HookSlot {
     private final PgStore store;
     private final String name;
     private final String location;
+    private final Supplier<Connection> lockHolder;
 
-    PgHookSlot(PgStore store, String name, String backendLocation) {
+    /** @param lockHolder the session holding the row lock now, if any: a read under the lock needs no session of its own */
+    PgHookSlot(PgStore store, String name, String backendLocation, Supplier<Connection> lockHolder) {
         this.store = store;
+        this.lockHolder = lockHolder;
         this.name = name;
         this.location = backendLocation + " (table " + store.table("hook") + ")";
     }
 
     @Override
     public Optional<byte[]> read() throws IOException {
-        try (Connection c = store.connect("hook record");
-             PreparedStatement q = c.prepareStatement("SELECT record FROM " + store.table("hook") + " WHERE name = ?")) {
+        Connection holding = lockHolder.get();
+        try {
+            if (holding != null) {
+                // Under the lock (where the runner reads it first of all): no new session inside the critical section.
+                return read(holding);
+            }
+            try (Connection c = store.connect("hook record")) {
+                return read(c);
+            }
+        } catch (SQLException e) {
+            throw new IOException(store.failure(e, "cannot read the hook record").getMessage(), e);
+        }
+    }
+
+    private Optional<byte[]> read(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT record FROM " + store.table("hook") + " WHERE name = ?")) {
             q.setString(1, name);
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw new IOException(store.failure(e, "cannot read the hook record").getMessage(), e);
         }
     }
 
