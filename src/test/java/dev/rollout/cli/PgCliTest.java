@@ -269,4 +269,38 @@ class PgCliTest {
             assertFalse(r.out().contains(PgServer.PASSWORD) || r.err().contains(PgServer.PASSWORD), r.toString());
         }
     }
+
+    /** pgjdbc reads PGPASSFILE (or ~/.pgpass) itself: a real process, since the driver asks the real environment. */
+    @Test
+    void aPasswordFromPgpassLogsInAndIsShownNowhere() throws Exception {
+        Path spec = CliRunner.copyExample("svm-classifier", tmp).resolve("rollout.yaml");
+        Path pgpass = tmp.resolve("pgpass");
+        Files.writeString(pgpass, "127.0.0.1:" + PgServer.port() + ":postgres:" + PgServer.USER + ":" + PgServer.PASSWORD + "\n");
+        Files.setPosixFilePermissions(pgpass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String bare = "postgresql://" + PgServer.USER + "@127.0.0.1:" + PgServer.port() + "/postgres?schema=" + schema;
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        for (boolean withFile : List.of(true, false)) {
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "advance", spec.toString(), "--state", bare, "-o", "json").redirectErrorStream(true);
+            pb.environment().remove("PGPASSWORD");
+            pb.environment().put("HOME", home.toString());
+            pb.environment().put("ROLLOUT_NOW", "2026-03-02T08:00:00Z");
+            if (withFile) {
+                pb.environment().put("PGPASSFILE", pgpass.toString());
+            } else {
+                pb.environment().remove("PGPASSFILE");
+            }
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertFalse(out.contains(PgServer.PASSWORD), out);
+            if (withFile) {
+                assertEquals(0, p.exitValue(), out);
+            } else {
+                assertEquals(1, p.exitValue(), "no password anywhere: the login is refused: " + out);
+                assertTrue(out.contains("the server refused the login"), out);
+            }
+        }
+    }
 }

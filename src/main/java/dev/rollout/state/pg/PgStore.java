@@ -238,10 +238,11 @@ public final class PgStore implements StateRepository {
         String code = e.getSQLState() == null ? "" : e.getSQLState();
         String reason = url.scrub(dev.rollout.state.IoReason.firstLine(e.getMessage()));
         String what;
-        if (code.startsWith("08")) {
-            what = "cannot reach the state store: " + reason;
-        } else if (code.startsWith("28")) {
+        // 08004: the driver's own refusal, e.g. a server asking for a password none was given.
+        if (code.startsWith("28") || code.equals("08004")) {
             what = "the server refused the login: " + reason;
+        } else if (code.startsWith("08")) {
+            what = "cannot reach the state store: " + reason;
         } else if (code.equals("3D000")) {
             what = "no such database: " + reason;
         } else if (code.equals("42501")) {
