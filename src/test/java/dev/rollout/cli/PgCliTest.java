@@ -303,4 +303,14 @@ class PgCliTest {
             }
         }
     }
+
+    @Test
+    void aLeaseNoLongerThanTheHooksTimeoutIsRefusedBeforeAnythingRuns() throws Exception {
+        Path dir = CliRunner.copyExample("fraud-detector", tmp);
+        CliRunner.Result r = run(cli, "advance", dir.resolve("rollout.yaml").toString(), "--state", url + "&lease=1m");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("lease 1m must be longer than the hooks' timeout 2m"), r.err());
+        assertFalse(Files.exists(dir.resolve(".rollout/traffic.yaml")), "the apply hook did not run");
+        assertEquals(0, run(cli, "advance", dir.resolve("rollout.yaml").toString(), "--state", url + "&lease=3m").exit());
+    }
 }
