@@ -164,9 +164,12 @@ function _complete_rollout() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} history" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} approve" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} report" ];    then _picocli_rollout; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} init" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} schema" ];    then _picocli_rollout; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_rollout; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state push" ];    then _picocli_rollout_state; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state pull" ];    then _picocli_rollout_state; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(plan)
@@ -177,13 +180,19 @@ function _complete_rollout() {
   local cmds5=(history)
   local cmds6=(approve)
   local cmds7=(report)
-  local cmds8=(init)
-  local cmds9=(schema)
-  local cmds10=(completion)
+  local cmds8=(state)
+  local cmds9=(init)
+  local cmds10=(schema)
+  local cmds11=(completion)
+  local cmds12=(state push)
+  local cmds13=(state pull)
 
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_rollout_completion; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_rollout_schema; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_rollout_init; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_rollout_state_pull; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_rollout_state_push; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_rollout_completion; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_rollout_schema; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_rollout_init; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_rollout_state; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_rollout_report; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_rollout_approve; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_rollout_history; return $?; fi
@@ -202,7 +211,7 @@ function _picocli_rollout() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="plan evaluate advance rollback status history approve report init schema completion"
+  local commands="plan evaluate advance rollback status history approve report state init schema completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -229,10 +238,7 @@ function _picocli_rollout_plan() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -272,10 +278,7 @@ function _picocli_rollout_evaluate() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -327,10 +330,7 @@ function _picocli_rollout_advance() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -388,10 +388,7 @@ function _picocli_rollout_rollback() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -440,10 +437,7 @@ function _picocli_rollout_status() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -489,10 +483,7 @@ function _picocli_rollout_history() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -538,10 +529,7 @@ function _picocli_rollout_approve() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -590,10 +578,7 @@ function _picocli_rollout_report() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '-o'|'--output')
       return
@@ -620,6 +605,24 @@ function _picocli_rollout_report() {
       type compopt &>/dev/null && compopt -o filenames
       positionals=$( compgen -f -- "${curr_word}" ) # files
     fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `state` subcommand.
+function _picocli_rollout_state() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="push pull"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -696,6 +699,92 @@ function _picocli_rollout_completion() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `push` subcommand.
+function _picocli_rollout_state_push() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-color' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--to'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      return
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--lock-timeout')
+      return
+      ;;
+    '--to')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "push" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `pull` subcommand.
+function _picocli_rollout_state_pull() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-color' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--from'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      return
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--lock-timeout')
+      return
+      ;;
+    '--from')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "pull" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

@@ -4,16 +4,17 @@ import dev.rollout.RolloutException;
 import dev.rollout.spec.DurationText;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /** Options every command takes: where the state is, how to print, how long to wait for the lock. */
 public final class CommonOptions {
 
-    @Option(names = "--state", paramLabel = "PATH",
-            description = "State file (default: .rollout/<name>.state.json beside the spec; env ROLLOUT_STATE).")
-    Path state;
+    /** Text, not a Path: a postgresql:// URL made a Path loses its {@code //}; Backends tells the two apart. */
+    @Option(names = "--state", paramLabel = "PATH|URL",
+            description = "State file, or postgresql://HOST[:PORT]/DATABASE[?schema=S] for a shared state"
+                    + " (default: .rollout/<name>.state.json beside the spec; env ROLLOUT_STATE).")
+    String state;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default), json (exactly one JSON document on stdout, also on error) or markdown"
@@ -44,7 +45,7 @@ public final class CommonOptions {
                 RolloutException.input("--lock-timeout: '" + lockTimeout + "' is not a duration (30s, 2m, PT1M)"));
     }
 
-    Optional<Path> state(Env env) {
-        return Optional.ofNullable(state).or(() -> env.var("ROLLOUT_STATE").map(Path::of));
+    Optional<String> state(Env env) {
+        return Optional.ofNullable(state).filter(s -> !s.isEmpty()).or(() -> env.var("ROLLOUT_STATE"));
     }
 }

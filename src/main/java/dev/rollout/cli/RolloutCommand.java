@@ -32,6 +32,7 @@ public final class RolloutCommand {
         m.put("history", HistoryCommand.class);
         m.put("approve", ApproveCommand.class);
         m.put("report", ReportCommand.class);
+        m.put("state", StateCommand.class);
         m.put("init", InitCommand.class);
         m.put("schema", SchemaCommand.class);
         m.put("completion", CompletionCommand.class);

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = "Where the rollout stands; with --dir, every rollout whose state file is in DIR (or DIR/.rollout).",
+@Command(name = "status", description = "Where the rollout stands; with --dir, every rollout whose state file is in DIR (or DIR/.rollout);"
+                + " with --state postgresql://… and no SPEC, every rollout in the schema.",
         footer = {"", "Examples:", "  rollout status rollout.yaml", "  rollout status --dir rollouts/fraud-detector -o json"})
 final class StatusCommand implements Callable<Integer>, WithCommonOptions {
 
@@ -43,10 +44,13 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
     @Override
     public Integer call() {
         Printer printer = new Printer(env, common);
-        if (dir != null) {
+        Optional<String> named = specFile == null ? common.state(env) : Optional.empty();
+        if (dir != null || named.filter(Backends::holdsMany).isPresent()) {
+            StateRepository repository = dir != null ? Backends.directory(dir, options())
+                    : Backends.named(named.get(), options(), env.vars());
             List<String> skipped = new ArrayList<>();
             List<Views.RolloutView> views = new ArrayList<>();
-            for (StateRepository.Held held : Backends.directory(dir, options()).rollouts(skipped::add)) {
+            for (StateRepository.Held held : repository.rollouts(skipped::add)) {
                 views.add(view(held));
             }
             printer.warnings(skipped);
@@ -61,9 +65,9 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
             view = Views.RolloutView.of(ws.spec().name(), new Views.ModelView(ws.spec().model().baseline(),
                     ws.spec().model().candidate()), state, Optional.of(ws.spec().digest()), ws.store().location());
         } else {
-            Path state = common.state(env).orElseThrow(() ->
-                    RolloutException.input("status needs a SPEC, --state PATH or --dir DIR"));
-            view = view(Backends.named(state, options()).rollouts(w -> { }).get(0));
+            String state = named.orElseThrow(() ->
+                    RolloutException.input("status needs a SPEC, --state PATH|URL or --dir DIR"));
+            view = view(Backends.named(state, options(), env.vars()).rollouts(w -> { }).get(0));
         }
         printer.print(view, () -> TextViews.status(view, printer.ansi()), () -> MarkdownViews.status(view));
         return 0;

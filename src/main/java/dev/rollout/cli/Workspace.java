@@ -13,9 +13,10 @@ record Workspace(RolloutSpec spec, Path specFile, StateBackend store) {
 
     static Workspace open(Env env, CommonOptions common, Path specFile, String command) {
         RolloutSpec spec = SpecLoader.load(specFile);
-        Path state = common.state(env).orElseGet(() -> defaultState(specFile, spec.name()));
+        String state = common.state(env).orElseGet(() -> defaultState(specFile, spec.name()).toString());
         return new Workspace(spec, specFile, Backends.open(state,
-                new StateBackend.Options(common.lockTimeout(), env.clock(), command, Optional.of(spec.name()))));
+                new StateBackend.Options(common.lockTimeout(), env.clock(), command, Optional.of(spec.name())),
+                env.vars(), spec.hooks().timeout()));
     }
 
     /** {@code .rollout/<name>.state.json} in the spec's directory. */

@@ -43,6 +43,20 @@ public interface StateBackend {
      */
     <T> T update(Function<Optional<RolloutState>, Update<T>> change);
 
+    /**
+     * Takes over a rollout moved here from another backend ({@code rollout state push/pull}): its
+     * state and its whole history (oldest first, as {@link #history} gave them), written at once
+     * under the lock, and only where this backend holds no state yet: a conflict (exit 5) when it
+     * does, with nothing written.
+     */
+    void adopt(RolloutState state, List<HistoryEvent> history);
+
+    /** The conflict of an {@link #adopt} onto a state that exists. */
+    static RolloutException alreadyHeld(String location, RolloutState there) {
+        return RolloutException.conflict(location + " already holds rollout '" + there.rollout() + "' at serial "
+                + there.serial() + "; nothing was copied (a move never replaces a state)");
+    }
+
     /** Where the state is, as the JSON {@code state} field and messages show it; never a secret (no password). */
     String location();
 

@@ -137,6 +137,11 @@ public final class StateCodec {
         return JsonWrite.WRITE.writeValueAsString(node);
     }
 
+    /** One event as a database row keeps it: the history line without a write id (the row's key does that job). */
+    public static String encodeEvent(HistoryEvent event) throws IOException {
+        return JsonWrite.WRITE.writeValueAsString(event);
+    }
+
     /** A history line read back, and the write it names ({@code ""} for a line without one). */
     public record EventLine(HistoryEvent event, String write) {
     }

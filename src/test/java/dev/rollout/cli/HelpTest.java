@@ -47,7 +47,7 @@ class HelpTest {
         assertEquals(null, Cli.only(new String[0]));
         CliRunner.Result typo = new CliRunner().run("statsu");
         assertEquals(2, typo.exit());
-        assertTrue(typo.err().contains("Did you mean: rollout status"), typo.err());
+        assertTrue(typo.err().contains("Did you mean: ") && typo.err().contains("rollout status"), typo.err());
         CliRunner.Result badOption = new CliRunner().run("status", "--nope");
         assertEquals(2, badOption.exit());
         assertTrue(badOption.err().contains("Try 'rollout status --help'"), badOption.err());

@@ -29,7 +29,7 @@ class HookProcessTest {
     Path tmp;
 
     /** Advancing to the canary takes the hook 5 s (a slow kubectl); every other move is instant. */
-    private static final String HOOK = """
+    static final String HOOK = """
             echo "$ROLLOUT_ACTION begin" >> progress.log
             if [ "$ROLLOUT_ACTION" = advance ]; then
               sleep 5 &
@@ -40,23 +40,26 @@ class HookProcessTest {
             echo "$ROLLOUT_ACTION end" >> progress.log
             """;
 
+    /** The rollout whose every move runs {@link #HOOK}. */
+    static final String SPEC = """
+            version: 1
+            name: slow
+            model: {baseline: "1", candidate: "2"}
+            stages:
+              - {name: shadow, traffic: 0}
+              - {name: canary, traffic: 50}
+              - {name: all, traffic: 100}
+            metrics:
+              - {name: acc}
+            hooks: {apply: [sh, hook.sh], timeout: 1m}
+            """;
+
     private final CliRunner cli = new CliRunner().at("2026-01-01T00:00:00Z");
 
     private Path spec() throws IOException {
         Files.writeString(tmp.resolve("hook.sh"), HOOK);
         Path spec = tmp.resolve("rollout.yaml");
-        Files.writeString(spec, """
-                version: 1
-                name: slow
-                model: {baseline: "1", candidate: "2"}
-                stages:
-                  - {name: shadow, traffic: 0}
-                  - {name: canary, traffic: 50}
-                  - {name: all, traffic: 100}
-                metrics:
-                  - {name: acc}
-                hooks: {apply: [sh, hook.sh], timeout: 1m}
-                """);
+        Files.writeString(spec, SPEC);
         assertEquals(0, cli.run("advance", spec.toString()).exit());
         assertEquals("0", traffic());
         return spec;
@@ -116,7 +119,7 @@ class HookProcessTest {
     }
 
     /** Waits until none of {@code pids} runs, at most {@code seconds}; true when they all ended. */
-    private static boolean ended(long[] pids, int seconds) throws Exception {
+    static boolean ended(long[] pids, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (Arrays.stream(pids).anyMatch(p -> {
             try {

@@ -119,6 +119,17 @@ public final class InMemoryStore implements StateRepository {
         }
 
         @Override
+        public void adopt(RolloutState state, List<HistoryEvent> history) {
+            update(current -> {
+                if (current.isPresent()) {
+                    throw StateBackend.alreadyHeld(location(), current.get());
+                }
+                slot.snapshot = new Snapshot(Optional.of(state), List.copyOf(history));
+                return Update.none(null);
+            });
+        }
+
+        @Override
         public String location() {
             return shown() + "#" + key;
         }

@@ -58,6 +58,37 @@ public abstract class StateBackendContract {
         long pid();
     }
 
+    /** {@code other} holding its lock on a thread of this process until closed: for a backend whose lock is not the process's. */
+    protected static Holder holdOnThread(StateBackend other) throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread thread = new Thread(() -> other.update(current -> {
+            holding.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Update.none(null);
+        }));
+        thread.start();
+        if (!holding.await(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("the holder never got the lock");
+        }
+        return new Holder() {
+            @Override
+            public long pid() {
+                return ProcessHandle.current().pid();
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                release.countDown();
+                thread.join(10_000);
+            }
+        };
+    }
+
     private static StateBackend.Options options(Duration timeout) {
         return new StateBackend.Options(timeout, Clock.systemUTC(), "rollout test", Optional.empty());
     }
@@ -211,6 +242,26 @@ public abstract class StateBackendContract {
         StateBackend same = backend("fraud", new StateBackend.Options(Duration.ofSeconds(1), Clock.systemUTC(),
                 "rollout test", Optional.of("fraud")));
         assertEquals(before, same.read(), "the rollout's own backend reads it");
+    }
+
+    @Test
+    void aMovedRolloutKeepsItsStateAndEveryEventAndNeverReplacesOne() {
+        StateBackend from = written(3);
+        from.update(current -> new Update<>(Optional.of(Fixtures.full(4)), List.of(Fixtures.fullEvent(4), event(4, "x", 1)), null));
+        RolloutState state = from.read().orElseThrow();
+        List<HistoryEvent> events = from.history(w -> { });
+        StateBackend to = backend("moved", options(Duration.ofSeconds(5)));
+        to.adopt(state, events);
+        assertEquals(Optional.of(state), to.read());
+        assertEquals(events, to.history(w -> { }));
+        RolloutException e = assertThrows(RolloutException.class, () -> to.adopt(Fixtures.minimal(1), List.of(event(1, "y", 0))));
+        assertEquals(5, e.kind().exitCode());
+        assertTrue(e.getMessage().contains("already holds rollout 'fraud' at serial 4"), e.getMessage());
+        assertEquals(Optional.of(state), to.read());
+        assertEquals(events, to.history(w -> { }));
+        to.update(increment("w", 4, 0));
+        assertEquals(6, to.history(w -> { }).size(), "the moved rollout goes on from its serial");
+        assertEquals(5, to.read().orElseThrow().serial());
     }
 
     @Test

@@ -139,6 +139,22 @@ public final class FileBackend implements StateBackend {
     @Override
     public <T> T update(Function<Optional<RolloutState>, Update<T>> change) {
         Objects.requireNonNull(change, "change");
+        return holding(() -> locked(change));
+    }
+
+    @Override
+    public void adopt(RolloutState state, List<HistoryEvent> events) {
+        holding(() -> {
+            Optional<RolloutState> current = read();
+            if (current.isPresent()) {
+                throw StateBackend.alreadyHeld(location, current.get());
+            }
+            commit(state, events);
+            return null;
+        });
+    }
+
+    private <T> T holding(java.util.function.Supplier<T> body) {
         // Before anything is created or locked, so that a refused file leaves nothing behind, not even a lock file.
         requireOwnedFiles();
         Path dir = paths.directory();
@@ -147,8 +163,7 @@ public final class FileBackend implements StateBackend {
         } catch (IOException e) {
             throw RolloutException.input(Location.file(dir.toString()), "cannot create the state directory: " + IoReason.of(e));
         }
-        return lock.holding(options.lockTimeout(), LockHolder.thisProcess(options.command(), options.clock()),
-                () -> locked(change));
+        return lock.holding(options.lockTimeout(), LockHolder.thisProcess(options.command(), options.clock()), body);
     }
 
     /** Refuses a state, history, lock or backup that is not a regular file, or is too large to read. */
@@ -171,16 +186,21 @@ public final class FileBackend implements StateBackend {
             return update.result();
         }
         update.verify(current);
-        long historyBefore = history.append(update.events());
+        commit(update.newState().get(), update.events());
+        return update.result();
+    }
+
+    /** The events, then the state that makes them committed. */
+    private void commit(RolloutState next, List<HistoryEvent> events) {
+        long historyBefore = history.append(events);
         try {
-            writeState(update.newState().get());
+            writeState(next);
         } catch (RuntimeException e) {
             // The state was not replaced, so the events just appended belong to no write. Readers
             // would drop them, but a retry on a full disk would leave another group every time.
             history.cut(historyBefore);
             throw e;
         }
-        return update.result();
     }
 
     private void writeState(RolloutState next) {
