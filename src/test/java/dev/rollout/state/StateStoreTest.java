@@ -395,16 +395,43 @@ class StateStoreTest {
         byte[] before = Files.readAllBytes(statePath());
         Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        // chmod does not stop root (CI runs as root): the immutable attribute does, where the file system has it.
+        boolean immutable = !refusesNewFiles(dir) && chattr("+i", dir);
         try {
-            assumeTrue(!Files.isWritable(dir), "chmod has no effect for this user (root)");
+            assumeTrue(refusesNewFiles(dir), "neither chmod nor chattr +i makes the directory read-only here");
             RolloutException e = assertThrows(RolloutException.class, () -> store.update(increment("w", 2, 0)));
             assertEquals(1, e.kind().exitCode());
             assertTrue(e.describe().contains(statePath().toString()), e.describe());
             assertArrayEquals(before, Files.readAllBytes(statePath()));
         } finally {
+            if (immutable) {
+                chattr("-i", dir);
+            }
             Files.setPosixFilePermissions(dir, mode);
         }
         assertEquals(List.of("w:0", "w:1"), who(store.history(w -> { })));
+    }
+
+    private static boolean refusesNewFiles(Path dir) {
+        try {
+            Files.delete(Files.createTempFile(dir, "probe", ".tmp"));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static boolean chattr(String flag, Path dir) {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Test
