@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -233,27 +232,11 @@ class StateProcessTest {
     void aThreadThatGaveUpWaitingLeavesTheLockOfTheHoldingThreadInPlace() throws Exception {
         // Closing any channel on a locked file drops the process's lock (the POSIX close rule):
         // a waiting thread must not have the lock file open, or its time-out would free the file.
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> store(state(), Duration.ofSeconds(5)).update(current -> {
-            holding.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return Update.none(null);
-        }));
-        holder.start();
-        try {
-            assertTrue(holding.await(10, TimeUnit.SECONDS));
+        try (StateBackendContract.Holder holder = StateBackendContract.holdOnThread(store(state(), Duration.ofSeconds(5)))) {
             RolloutException e = assertThrows(RolloutException.class,
                     () -> store(state(), Duration.ofMillis(300)).update(Fixtures.increment("w", 0, 0)));
             assertEquals(RolloutException.Kind.CONFLICT, e.kind());
             assertEquals("conflict", probe(), "another process must still find the file locked; " + stderr());
-        } finally {
-            release.countDown();
-            holder.join(10_000);
         }
         assertEquals("got the lock", probe(), stderr());
     }
