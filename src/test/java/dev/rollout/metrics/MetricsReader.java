@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Reads metric exports — CSV, gzipped when named {@code .gz}, wide or long — and computes
+ * The tests' short way to read exports (the product goes through {@link Sources#of} in
+ * {@code cli/EvaluationRun}). Reads metric exports — CSV, gzipped when named {@code .gz}, wide or long — and computes
  * every metric of a spec for the baseline and the candidate over the rows in a time window:
  * {@link Sources#of} over the files, measured by the spec's {@link MeasurePlan}.
  *
