@@ -63,11 +63,12 @@ final class AdvanceCommand extends SpecCommand {
         List<String> warnings = new ArrayList<>();
         Lifecycle.AdvanceOptions options = new Lifecycle.AdvanceOptions(force, restart, rollbackOnFail);
         Optional<Evaluation> evaluation = Optional.empty();
-        if (!metrics.isEmpty()) {
+        // A spec whose every metric names a source is evaluated from them; with file metrics, --metrics asks for it.
+        if (!metrics.isEmpty() || !ws.spec().readsFiles()) {
             if (options.evaluates(state)) {
                 evaluation = Optional.of(EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since),
                         Optional.ofNullable(until), env));
-            } else {
+            } else if (!metrics.isEmpty()) {
                 warnings.add("--metrics not evaluated: the rollout is not in a stage yet, so there is nothing to judge");
             }
         }

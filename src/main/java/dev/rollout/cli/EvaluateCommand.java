@@ -5,9 +5,12 @@ import dev.rollout.lifecycle.Lifecycle;
 import dev.rollout.lifecycle.Outcome;
 import dev.rollout.lifecycle.RolloutState;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,9 +20,12 @@ import java.util.Optional;
                 "  rollout evaluate rollout.yaml --metrics day.csv --since 2h --dry-run"})
 final class EvaluateCommand extends SpecCommand {
 
-    @Option(names = "--metrics", paramLabel = "FILE", required = true,
-            description = "A CSV export (.csv or .csv.gz); repeat for several.")
-    List<Path> metrics;
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "A CSV export (.csv or .csv.gz); repeat for several. Needed unless every metric names a source.")
+    List<Path> metrics = new ArrayList<>();
+
+    @Spec
+    CommandLine.Model.CommandSpec command;
 
     @Option(names = "--since", paramLabel = "TIME", description = "Window start: ISO-8601 instant or a duration ago (2h). Default: when the stage was entered.")
     String since;
@@ -38,6 +44,10 @@ final class EvaluateCommand extends SpecCommand {
     public Integer call() {
         Printer printer = printer();
         Workspace ws = workspace("rollout evaluate");
+        if (metrics.isEmpty() && ws.spec().readsFiles()) {
+            throw new CommandLine.ParameterException(command.commandLine(), "Missing required option: '--metrics=FILE'"
+                    + " (metrics without a source: read the exports)");
+        }
         Optional<RolloutState> state = ws.store().read();
         Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env);
         // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.

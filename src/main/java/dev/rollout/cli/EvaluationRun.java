@@ -7,6 +7,7 @@ import dev.rollout.lifecycle.StageWindow;
 import dev.rollout.metrics.MeasurePlan;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.metrics.Reading;
+import dev.rollout.metrics.SourceContext;
 import dev.rollout.metrics.Sources;
 import dev.rollout.metrics.Window;
 
@@ -29,7 +30,8 @@ final class EvaluationRun {
         Optional<Instant> from = judged.since();
         Optional<Instant> to = judged.until();
         Window window = new Window(from, to);
-        MetricsReport report = Sources.of(files).measure(MeasurePlan.of(ws.spec()), window, reading(env));
+        SourceContext context = new SourceContext(ws.specFile().toAbsolutePath().getParent(), env.vars());
+        MetricsReport report = Sources.of(ws.spec(), files, context).measure(MeasurePlan.of(ws.spec()), window, reading(env));
         boolean timed = ws.spec().data().timestamp().isPresent();
         Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
                 : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());

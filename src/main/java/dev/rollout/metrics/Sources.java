@@ -1,22 +1,74 @@
 package dev.rollout.metrics;
 
+import dev.rollout.RolloutException;
 import dev.rollout.metrics.csv.CsvSource;
+import dev.rollout.spec.MetricSpec;
+import dev.rollout.spec.RolloutSpec;
+import dev.rollout.spec.SourceSpec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** The one place that chooses where the metric rows come from. */
+/**
+ * The one place that chooses where the metric rows come from: the {@code --metrics} files for
+ * metrics that name no source, and each entry of the spec's {@code sources:} for the metrics
+ * that name it. Each source measures its own metrics; the reports are joined in the spec's order.
+ */
 public final class Sources {
 
     private Sources() {
     }
 
-    /**
-     * The source for an evaluation: the CSV exports named by {@code --metrics}. A
-     * {@code data.source} kind in the spec ({@code sql}, {@code prometheus}, {@code command}) will be
-     * chosen here, by a switch over it, each kind in a package beside {@code metrics/csv}.
-     */
+    /** The CSV exports named by {@code --metrics}, for every metric of the plan. */
     public static Source of(List<Path> metricsFiles) {
         return new CsvSource(metricsFiles);
+    }
+
+    /**
+     * The source for an evaluation of {@code spec}: the files for the metrics without {@code source:}
+     * (they must be given when any such metric exists), each named source for its metrics.
+     */
+    public static Source of(RolloutSpec spec, List<Path> metricsFiles, SourceContext context) {
+        Map<Optional<String>, List<MetricSpec>> groups = new LinkedHashMap<>();
+        for (MetricSpec m : spec.metrics()) {
+            groups.computeIfAbsent(m.sourceName(), k -> new ArrayList<>()).add(m);
+        }
+        if (groups.containsKey(Optional.<String>empty()) && metricsFiles.isEmpty()) {
+            List<String> names = groups.get(Optional.<String>empty()).stream().map(MetricSpec::name).toList();
+            throw RolloutException.input("metric " + String.join(", ", names) + " read"
+                    + (names.size() == 1 ? "s" : "") + " the --metrics files (no source: in the spec), but none was given");
+        }
+        if (groups.size() == 1 && groups.containsKey(Optional.<String>empty())) {
+            return of(metricsFiles);
+        }
+        List<Part> parts = new ArrayList<>();
+        groups.forEach((name, metrics) -> parts.add(new Part(metrics,
+                name.map(n -> named(spec.sources().get(n), context)).orElseGet(() -> of(metricsFiles)))));
+        return new JoinedSources(spec, parts);
+    }
+
+    /** The source one entry of {@code sources:} describes. */
+    static Source named(SourceSpec spec, SourceContext context) {
+        return switch (spec.kind()) {
+            case SQL -> unbuilt(spec);
+            case PROMETHEUS -> unbuilt(spec);
+            case COMMAND -> unbuilt(spec);
+        };
+    }
+
+    /** Until each kind's branch lands: refused by name, never guessed. */
+    private static Source unbuilt(SourceSpec spec) {
+        throw RolloutException.input("source " + spec.name() + ": " + spec.kind().word() + " sources are not built yet");
+    }
+
+    /** The metrics one source measures. */
+    record Part(List<MetricSpec> metrics, Source source) {
+        Part {
+            metrics = List.copyOf(metrics);
+        }
     }
 }

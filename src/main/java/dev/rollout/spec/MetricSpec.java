@@ -8,10 +8,11 @@ import java.util.Optional;
  * @param weight    its weight in the score, >= 0; 0 means a gate only
  * @param advisory  reported and explained, never changes the decision
  * @param compare   a statistical comparison of candidate and baseline rows
+ * @param sourceName the entry of the spec's {@code sources:} it reads from; empty: the {@code --metrics} files
  */
 public record MetricSpec(String name, MetricSource source, double weight, Direction direction,
                          Optional<Normalize> normalize, Optional<GateSpec> gate, boolean advisory,
-                         Optional<CompareSpec> compare) {
+                         Optional<CompareSpec> compare, Optional<String> sourceName) {
 
     /** Which way is better. */
     public enum Direction {

@@ -1,6 +1,9 @@
 package dev.rollout.spec;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,6 +12,8 @@ import java.util.Optional;
  * {@link SpecLoader}, which has validated every field, so the records trust their values.
  *
  * @param hooks  the commands that move real traffic and hear of events (none by default)
+ * @param sources where metrics that name a source read from, by name, in the spec's order (none by default:
+ *               every metric reads the {@code --metrics} files)
  * @param digest SHA-256 of the spec file's bytes, to notice a spec edited under a rollout
  */
 public record RolloutSpec(
@@ -20,11 +25,23 @@ public record RolloutSpec(
         List<MetricSpec> metrics,
         ScoringSpec scoring,
         HooksSpec hooks,
+        Map<String, SourceSpec> sources,
         String digest) {
 
     public RolloutSpec {
         stages = List.copyOf(stages);
         metrics = List.copyOf(metrics);
+        sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+    }
+
+    /** The same spec judged by {@code subset} of its metrics only: what one source measures. */
+    public RolloutSpec withMetrics(List<MetricSpec> subset) {
+        return new RolloutSpec(version, name, model, stages, data, subset, scoring, hooks, sources, digest);
+    }
+
+    /** Whether some metric reads the {@code --metrics} files (names no source). */
+    public boolean readsFiles() {
+        return metrics.stream().anyMatch(m -> m.sourceName().isEmpty());
     }
 
     public Optional<StageSpec> stage(String stageName) {

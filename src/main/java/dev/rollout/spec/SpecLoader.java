@@ -21,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,11 @@ public final class SpecLoader {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern PERCENTILE = Pattern.compile("p(\\d{1,3}(?:\\.\\d+)?)");
+    private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
+    private static final String SOURCE_NAME_RULE = "letters, digits and '_', starting with a letter"
+            + " (it names the variables ROLLOUT_SOURCE_<NAME>_USER, _PASSWORD, _TOKEN)";
+    /** user:password@ in a URL's authority, or a password= parameter. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("//[^/@?#]*:[^/@?#]*@|[?&;]password=", Pattern.CASE_INSENSITIVE);
     private static final String NAME_RULE = "lower-case letters, digits and '-', starting with a letter or digit";
 
     private SpecLoader() {
@@ -103,11 +109,12 @@ public final class SpecLoader {
                     .orElseThrow(() -> root.errorAt("model", "missing required key 'model'")), name);
             List<StageSpec> stages = stages(root);
             DataSpec data = data(root.map("data"), model);
-            List<MetricSpec> metrics = metrics(root, data);
+            Map<String, SourceSpec> sources = root.map("sources").map(this::sources).orElse(Map.of());
+            List<MetricSpec> metrics = metrics(root, data, sources);
             ScoringSpec scoring = scoring(root.map("scoring"));
             HooksSpec hooks = root.map("hooks").map(this::hooks).orElse(HooksSpec.NONE);
             root.finish();
-            return new RolloutSpec(1, name, model, stages, data, metrics, scoring, hooks, digest);
+            return new RolloutSpec(1, name, model, stages, data, metrics, scoring, hooks, sources, digest);
         }
 
         ModelSpec model(SpecNode m, String fallbackName) {
@@ -226,7 +233,7 @@ public final class SpecLoader {
             return List.copyOf(words);
         }
 
-        List<MetricSpec> metrics(SpecNode root, DataSpec data) {
+        List<MetricSpec> metrics(SpecNode root, DataSpec data, Map<String, SourceSpec> sources) {
             if (!root.has("metrics")) {
                 root.raw("metrics");
                 throw root.errorAt("metrics", "missing required key 'metrics': a rollout is judged by at least one metric");
@@ -239,7 +246,7 @@ public final class SpecLoader {
             Map<String, Integer> seen = new HashMap<>();
             for (SpecNode.Item item : items) {
                 SpecNode m = root.item(item);
-                MetricSpec metric = metric(m, data);
+                MetricSpec metric = metric(m, data, sources);
                 if (seen.containsKey(metric.name())) {
                     throw m.errorAt("name", "duplicate metric name '" + metric.name() + "' (also metrics[" + seen.get(metric.name()) + "])");
                 }
@@ -252,8 +259,9 @@ public final class SpecLoader {
             return metrics;
         }
 
-        MetricSpec metric(SpecNode m, DataSpec data) {
+        MetricSpec metric(SpecNode m, DataSpec data, Map<String, SourceSpec> defined) {
             String name = m.name("name", METRIC_NAME, "letters, digits, '_', '.' and '-'");
+            Optional<SourceSpec> from = metricSource(m, defined);
             boolean hasColumn = m.has("column") || m.has("aggregate");
             int sources = (hasColumn ? 1 : 0) + (m.has("classification") ? 1 : 0) + (m.has("regression") ? 1 : 0);
             if (sources > 1) {
@@ -286,8 +294,122 @@ public final class SpecLoader {
                 throw m.errorAt("compare", "compare needs a metric with a value column (column/aggregate); "
                         + "classification and regression metrics have no per-row values to compare");
             }
+            from.ifPresent(f -> servedBy(m, f, source));
             m.finish();
-            return new MetricSpec(name, source, weight, direction, normalize, gate, advisory, compare);
+            return new MetricSpec(name, source, weight, direction, normalize, gate, advisory, compare,
+                    from.map(SourceSpec::name));
+        }
+
+        /** {@code sources:}: each entry names one kind, {@code sql}, {@code prometheus} or {@code command}. */
+        Map<String, SourceSpec> sources(SpecNode block) {
+            Map<String, SourceSpec> sources = new LinkedHashMap<>();
+            for (String name : block.keys()) {
+                if (!SOURCE_NAME.matcher(name).matches()) {
+                    throw block.errorAt(name, "'" + name + "' is not a valid source name: " + SOURCE_NAME_RULE);
+                }
+                SpecNode s = block.map(name).orElseThrow();
+                List<SourceSpec.Kind> kinds = java.util.Arrays.stream(SourceSpec.Kind.values()).filter(k -> s.has(k.word())).toList();
+                if (kinds.size() != 1) {
+                    throw block.errorAt(name, "a source is one of sql, prometheus or command"
+                            + (kinds.isEmpty() ? "" : ", not several"));
+                }
+                SpecNode body = s.map(kinds.get(0).word()).orElseThrow();
+                SourceSpec source = switch (kinds.get(0)) {
+                    case SQL -> sql(name, body);
+                    case PROMETHEUS -> prometheus(name, body);
+                    case COMMAND -> command(name, body);
+                };
+                body.finish();
+                s.finish();
+                sources.put(name, source);
+            }
+            return sources;
+        }
+
+        SourceSpec sql(String name, SpecNode s) {
+            String url = s.requiredString("url");
+            if (!url.startsWith("jdbc:")) {
+                throw s.errorAt("url", "a JDBC URL starts with 'jdbc:' (jdbc:postgresql://host/db, jdbc:duckdb:)");
+            }
+            noSecretIn(s, "url", url);
+            Optional<String> query = s.string("query");
+            Optional<String> table = s.string("table");
+            if (query.isPresent() == table.isPresent()) {
+                throw s.errorAt(query.isPresent() ? "table" : "query", "a sql source reads one of query or table");
+            }
+            return new SourceSpec.Sql(name, url, query, table, timeout(s));
+        }
+
+        SourceSpec prometheus(String name, SpecNode s) {
+            String url = s.requiredString("url");
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw s.errorAt("url", "a Prometheus URL starts with http:// or https://");
+            }
+            noSecretIn(s, "url", url);
+            String label = s.requiredString("variantLabel");
+            return new SourceSpec.Prometheus(name, url, label, timeout(s));
+        }
+
+        SourceSpec command(String name, SpecNode c) {
+            YamlNode run = c.required("run");
+            List<String> argv = run.match(
+                    map -> {
+                        throw c.error(run, c.child("run"), "must be a list of words ([sh, export.sh]) or a shell string");
+                    },
+                    list -> {
+                        List<String> words = new ArrayList<>();
+                        for (SpecNode.Item item : c.list("run")) {
+                            words.add(item.value().value().map(YamlNode.Scalar::text).orElseThrow(() ->
+                                    c.error(item.value(), item.path(), "must be a plain word")));
+                        }
+                        return words;
+                    },
+                    scalar -> List.of("sh", "-c", scalar.text()));
+            if (argv.isEmpty() || argv.get(0).isEmpty()) {
+                throw c.errorAt("run", "names no program to run");
+            }
+            return new SourceSpec.Command(name, argv, timeout(c));
+        }
+
+        Duration timeout(SpecNode s) {
+            Duration timeout = s.duration("timeout").orElse(SourceSpec.DEFAULT_TIMEOUT);
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw s.errorAt("timeout", "must be longer than zero, such as 30s or 10m");
+            }
+            return timeout;
+        }
+
+        /** A password in a URL would sit in Git and in every output that shows the URL. */
+        void noSecretIn(SpecNode s, String key, String url) {
+            if (URL_PASSWORD.matcher(url).find()) {
+                throw s.errorAt(key, "the URL carries a password; give it in the environment instead"
+                        + " (ROLLOUT_SOURCE_<NAME>_PASSWORD, or the driver's own: ~/.pgpass, PGPASSWORD)");
+            }
+        }
+
+        /** The source a metric names with {@code source:}, which the spec must define. */
+        Optional<SourceSpec> metricSource(SpecNode m, Map<String, SourceSpec> sources) {
+            Optional<String> name = m.string("source");
+            if (name.isEmpty()) {
+                return Optional.empty();
+            }
+            SourceSpec s = sources.get(name.get());
+            if (s == null) {
+                throw m.errorAt("source", "no source '" + name.get() + "' in sources:"
+                        + (sources.isEmpty() ? " (the spec defines none)" : " (defined: " + String.join(", ", sources.keySet()) + ")"));
+            }
+            return Optional.of(s);
+        }
+
+        /** Whether the kind of source can give this kind of metric its value. */
+        void servedBy(SpecNode m, SourceSpec from, MetricSource metric) {
+            switch (from.kind()) {
+                case SQL, COMMAND -> {
+                    // Row sources: every metric computed from rows.
+                }
+                case PROMETHEUS -> throw m.errorAt("source", "source '" + from.name()
+                        + "' is a Prometheus server: a metric read from it is a query (prometheus: '…')");
+            }
         }
 
         Aggregate aggregate(SpecNode m, String text) {

@@ -1,0 +1,60 @@
+package dev.rollout.metrics;
+
+import dev.rollout.spec.MetricSpec;
+import dev.rollout.spec.RolloutSpec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A spec whose metrics live in several places: each source measures the metrics that name it,
+ * with a plan of its own, and the reports are joined into one in the spec's metric order. The
+ * row counts that gate {@code minSamples} are the smallest of the sources that count rows: a
+ * stage's evidence is as strong as its weakest source.
+ */
+final class JoinedSources implements Source {
+
+    private final RolloutSpec spec;
+    private final List<Sources.Part> parts;
+
+    JoinedSources(RolloutSpec spec, List<Sources.Part> parts) {
+        this.spec = spec;
+        this.parts = List.copyOf(parts);
+    }
+
+    @Override
+    public MetricsReport measure(MeasurePlan plan, Window window, Reading reading) {
+        List<MetricsReport> reports = new ArrayList<>();
+        for (Sources.Part part : parts) {
+            RolloutSpec subset = spec.withMetrics(part.metrics());
+            reports.add(part.source().measure(MeasurePlan.of(subset), window, reading));
+        }
+        return join(reports);
+    }
+
+    private MetricsReport join(List<MetricsReport> reports) {
+        Map<String, Measurement> byName = new HashMap<>();
+        List<Provenance> inputs = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        long baseline = Long.MAX_VALUE;
+        long candidate = Long.MAX_VALUE;
+        long other = 0;
+        boolean hasVariant = false;
+        for (MetricsReport r : reports) {
+            r.measurements().forEach(m -> byName.put(m.metric(), m));
+            inputs.addAll(r.inputs());
+            notes.addAll(r.notes());
+            baseline = Math.min(baseline, r.baselineRows());
+            candidate = Math.min(candidate, r.candidateRows());
+            other = Math.max(other, r.otherRows());
+            hasVariant |= r.hasVariant();
+        }
+        List<Measurement> measurements = new ArrayList<>();
+        for (MetricSpec m : spec.metrics()) {
+            measurements.add(byName.get(m.name()));
+        }
+        return new MetricsReport(inputs, hasVariant, baseline, candidate, measurements, other, notes);
+    }
+}
