@@ -1,25 +1,49 @@
 package dev.rollout.metrics;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import java.util.Optional;
+
 /**
- * One input that was read, for the audit trail: a file today; a query, a URL or a command
- * when those sources come. The JSON names are the contract of a file's ({@code path},
- * {@code sha256}, {@code rows}, {@code rowsInWindow}); a source that is not a file fills them
- * with its own location and digest.
+ * One input that was read, for the audit trail, so that the history says what was judged. The
+ * JSON names {@code path}, {@code sha256}, {@code rows}, {@code rowsInWindow} are a file's, and
+ * every kind fills them with its own location and digest:
+ * <ul>
+ * <li>{@code csv}, {@code parquet}: the file's path as given, the SHA-256 of its bytes as stored;</li>
+ * <li>{@code sql}: the JDBC URL without a password, the SHA-256 of the SQL the engine ran ({@code query});</li>
+ * <li>{@code prometheus}: the server's URL, the SHA-256 of the response, the expanded query and its {@code time};</li>
+ * <li>{@code command}: the command line, the SHA-256 of what it printed.</li>
+ * </ul>
  *
- * @param kind         what was read: {@code "csv"} for an export file; not in the JSON while every input is a file
- * @param location     where: the file's path as given
- * @param digest       hex SHA-256 of the bytes as stored (compressed, for .gz)
- * @param rows         data rows read
+ * @param kind         what was read; histories written before sources existed have none, and were CSV
+ * @param source       the entry of the spec's {@code sources:}; empty for the {@code --metrics} files
+ * @param location     where: a path, a URL without credentials, a command line
+ * @param digest       hex SHA-256 of what was read (see above)
+ * @param rows         data rows read (for an engine that aggregates: rows it aggregated)
  * @param rowsInWindow rows inside the window that belong to the baseline or the candidate
+ * @param query        the query as sent, parameters shown as {@code ?}; empty for files and commands
+ * @param time         the instant a Prometheus query was evaluated at (ISO-8601)
  */
-@JsonPropertyOrder({"path", "sha256", "rows", "rowsInWindow"})
-public record Provenance(@JsonIgnore String kind, @JsonProperty("path") String location,
-                         @JsonProperty("sha256") String digest, long rows, long rowsInWindow) {
+@JsonPropertyOrder({"kind", "source", "path", "sha256", "rows", "rowsInWindow", "query", "time"})
+@JsonInclude(JsonInclude.Include.NON_ABSENT)
+public record Provenance(String kind, Optional<String> source, @JsonProperty("path") String location,
+                         @JsonProperty("sha256") String digest, long rows, long rowsInWindow,
+                         Optional<String> query, Optional<String> time) {
 
     /** The kind of a CSV export file. */
     public static final String CSV = "csv";
+
+    public Provenance {
+        kind = kind == null ? CSV : kind;
+        source = source == null ? Optional.empty() : source;
+        query = query == null ? Optional.empty() : query;
+        time = time == null ? Optional.empty() : time;
+    }
+
+    /** An input named by {@code --metrics}. */
+    public Provenance(String kind, String location, String digest, long rows, long rowsInWindow) {
+        this(kind, Optional.empty(), location, digest, rows, rowsInWindow, Optional.empty(), Optional.empty());
+    }
 }
