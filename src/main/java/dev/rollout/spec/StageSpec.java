@@ -48,7 +48,13 @@ public record StageSpec(String name, int traffic, long minSamples, Duration bake
      */
     public Optional<String> deadlinePassed(Instant enteredAt, Instant now) {
         return deadline.filter(d -> Duration.between(enteredAt, now).compareTo(d) >= 0)
-                .map(d -> name + " entered " + minutes(enteredAt) + ", deadline " + DurationText.format(d) + " passed");
+                .map(d -> name + " entered " + minutes(enteredAt) + ", deadline " + hours(d) + " passed");
+    }
+
+    /** {@code 48h} rather than {@code 2d}: a deadline is counted from the entry's hour, and read that way. */
+    private static String hours(Duration d) {
+        boolean whole = d.toHours() > 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0 && d.toNanosPart() == 0;
+        return whole ? d.toHours() + "h" : DurationText.format(d);
     }
 
     /** {@code 2026-03-02T09:00Z}: to the minute, to the second only when it has seconds. */
