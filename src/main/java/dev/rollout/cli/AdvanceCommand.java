@@ -76,6 +76,6 @@ final class AdvanceCommand extends SpecCommand {
         Outcome outcome = Transition.apply(ws, env, dryRun, Optional.ofNullable(ifStage), Optional.ofNullable(reason),
                 l -> l.advance(options, judged, state));
         warnings.addAll(outcome.warnings());
-        return Transition.print(printer, ws, outcome, warnings, dryRun, evaluation);
+        return Transition.print(printer, ws, outcome, warnings, dryRun, outcome.evaluation().or(() -> judged));
     }
 }

@@ -49,11 +49,13 @@ final class EvaluateCommand extends SpecCommand {
                     + " (metrics without a source: read the exports)");
         }
         Optional<RolloutState> state = ws.store().read();
-        Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env);
+        Evaluation judged = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env);
         // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.
         boolean record = !dryRun && Lifecycle.inStage(state).isPresent();
         Outcome outcome = Transition.apply(ws, env, !record, Optional.empty(), Optional.empty(),
-                l -> l.recordEvaluation(evaluation, state));
+                l -> l.recordEvaluation(judged, state));
+        // As the stage's rollbackAfter counted it, on the state it was recorded into.
+        Evaluation evaluation = outcome.evaluation().orElse(judged);
         // What was written, not what was meant: a dry run computes an outcome too, on the state as it is by then.
         boolean recorded = record && outcome.newState().isPresent();
         printer.warnings(outcome.warnings());

@@ -85,10 +85,11 @@ final class MarkdownViews {
                     .append(cell(s.segment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
                             .collect(Collectors.joining(", ")))).append(" |\n");
         }
-        sb.append("\n| metric | value | weight | direction |\n|---|---|--:|---|\n");
+        sb.append("\n| metric | value | weight | direction | onMissing | from |\n|---|---|--:|---|---|---|\n");
         for (Views.PlanMetric m : p.metrics()) {
             sb.append("| ").append(cell(m.name())).append(" | ").append(cell(m.source())).append(" | ")
-                    .append(Numbers.show(m.weight())).append(" | ").append(m.direction()).append(" |\n");
+                    .append(Numbers.show(m.weight())).append(" | ").append(m.direction()).append(" | ").append(m.onMissing())
+                    .append(" | ").append(cell(m.from().file() + ":" + m.from().line())).append(" |\n");
         }
         sb.append("\n**Next:** ").append(cell(p.next())).append('\n');
         return sb.toString();

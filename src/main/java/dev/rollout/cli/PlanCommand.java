@@ -21,9 +21,7 @@ final class PlanCommand extends SpecCommand {
         Workspace ws = workspace("rollout plan");
         Optional<RolloutState> state = ws.store().read();
         String next = new Lifecycle(ws.spec(), state, new Request(env.now(), env.actor(), "", Optional.empty(), Optional.empty())).next();
-        Views.PlanView view = Views.PlanView.of(ws.spec(), Views.RolloutView.of(ws.spec().name(),
-                new Views.ModelView(ws.spec().model().baseline(), ws.spec().model().candidate()), state,
-                Optional.of(ws.spec().digest()), ws.store().location()), next);
+        Views.PlanView view = Views.PlanView.of(ws.spec(), Views.RolloutView.of(ws.spec(), state, ws.store().location()), next);
         printer.print(view, () -> TextViews.plan(view, printer.ansi()), () -> MarkdownViews.plan(view));
         return 0;
     }

@@ -62,8 +62,7 @@ final class StatusCommand implements Callable<Integer>, WithCommonOptions {
         if (specFile != null) {
             Workspace ws = Workspace.open(env, common, specFile, "rollout status");
             Optional<RolloutState> state = ws.store().read();
-            view = Views.RolloutView.of(ws.spec().name(), new Views.ModelView(ws.spec().model().baseline(),
-                    ws.spec().model().candidate()), state, Optional.of(ws.spec().digest()), ws.store().location());
+            view = Views.RolloutView.of(ws.spec(), state, ws.store().location());
         } else {
             String state = named.orElseThrow(() ->
                     RolloutException.input("status needs a SPEC, --state PATH|URL or --dir DIR"));

@@ -11,6 +11,7 @@ import dev.rollout.spec.ScoringSpec.ScoreFormula;
 import picocli.CommandLine.Help.Ansi;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
@@ -36,6 +37,9 @@ final class TextViews {
                 .append(")\n");
         v.stage().ifPresent(s -> sb.append("  entered ").append(s.enteredAt()).append(", serial ").append(v.serial())
                 .append(", lineage ").append(escaped(v.lineage().orElse(""))).append('\n'));
+        v.stage().filter(s -> v.status() == Status.PROGRESSING).ifPresent(s -> sb.append("  in a row in this stage: ")
+                .append(inARow(s.streaks().promote(), s.promoteAfter(), "PROMOTE", "promoteAfter")).append(", ")
+                .append(inARow(s.streaks().rollback(), s.rollbackAfter(), "ROLLBACK", "rollbackAfter")).append('\n'));
         v.lastEvaluation().ifPresent(e -> {
             sb.append("  last evaluation: ").append(decisionWord(e.decision(), ansi)).append(" in ").append(escaped(e.stage()))
                     .append(" at ").append(e.at());
@@ -51,20 +55,27 @@ final class TextViews {
         return sb.toString();
     }
 
+    /** {@code 1 of 3 PROMOTE (promoteAfter)}, or {@code 1 PROMOTE} without the spec. */
+    private static String inARow(int count, Optional<Integer> needed, String decision, String key) {
+        return needed.map(n -> count + " of " + n + " " + decision + " (" + key + ")").orElse(count + " " + decision);
+    }
+
     static String plan(Views.PlanView p, Ansi ansi) {
         StringBuilder sb = new StringBuilder(status(p.rollout(), ansi));
         int current = p.rollout().status() == Status.PROGRESSING ? p.rollout().stage().map(Views.StageView::index).orElse(-1) : -1;
-        Table stages = new Table("", "#", "stage", "traffic", "bake", "minSamples", "approval", "segment").right(1, 3, 5);
+        Table stages = new Table("", "#", "stage", "traffic", "bake", "minSamples", "approval", "segment", "promoteAfter",
+                "rollbackAfter", "deadline").right(1, 3, 5, 8, 9);
         for (Views.PlanStage s : p.stages()) {
             stages.row(s.index() == current ? ">" : "", Integer.toString(s.index() + 1), s.name(), s.traffic() + " %", s.bake(),
                     Long.toString(s.minSamples()), s.approval() ? "yes" : "",
-                    s.segment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(",")));
+                    s.segment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(",")),
+                    Integer.toString(s.promoteAfter()), Integer.toString(s.rollbackAfter()), s.deadline().orElse(""));
         }
         sb.append("\nStages\n").append(stages.render("  "));
-        Table metrics = new Table("metric", "value", "weight", "direction", "normalize", "gate").right(2);
+        Table metrics = new Table("metric", "value", "weight", "direction", "normalize", "gate", "onMissing", "from").right(2);
         for (Views.PlanMetric m : p.metrics()) {
             metrics.row(m.name() + (m.advisory() ? " (advisory)" : ""), m.source(), Numbers.show(m.weight()), m.direction(),
-                    m.normalize().orElse(""), gate(m));
+                    m.normalize().orElse(""), gate(m), m.onMissing(), m.from().file() + ":" + m.from().line());
         }
         sb.append("\nMetrics\n").append(metrics.render("  "));
         sb.append("\nScore: ").append(formula(p.scoring().normalizeBy()))
@@ -81,7 +92,7 @@ final class TextViews {
         m.maxRegression().ifPresent(x -> g.append("maxRegression ").append(Numbers.show(x)).append(' '));
         m.maxRegressionPct().ifPresent(x -> g.append("maxRegressionPct ").append(Numbers.show(x)).append(" % "));
         if (m.critical()) {
-            g.append("critical");
+            g.append(m.immediate() ? "critical immediate" : "critical");
         }
         return g.toString().trim();
     }

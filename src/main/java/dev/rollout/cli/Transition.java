@@ -55,8 +55,7 @@ final class Transition {
     }
 
     private static Outcome withWarnings(Outcome outcome, List<String> warnings) {
-        return new Outcome(outcome.newState(), outcome.current(), outcome.events(), outcome.action(), outcome.exitCode(),
-                outcome.reasons(), warnings);
+        return outcome.withWarnings(warnings);
     }
 
     /** Prints what an action did (advance, rollback, approve) and returns its exit code. */
@@ -70,8 +69,6 @@ final class Transition {
     }
 
     static Views.RolloutView view(Workspace ws, Outcome outcome) {
-        return Views.RolloutView.of(ws.spec().name(),
-                new Views.ModelView(ws.spec().model().baseline(), ws.spec().model().candidate()), outcome.current(),
-                Optional.of(ws.spec().digest()), ws.store().location());
+        return Views.RolloutView.of(ws.spec(), outcome.current(), ws.store().location());
     }
 }

@@ -8,6 +8,7 @@ import dev.rollout.lifecycle.EvaluationRecord;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.Status;
+import dev.rollout.lifecycle.Streaks;
 import dev.rollout.spec.DurationText;
 import dev.rollout.spec.MetricSpec;
 import dev.rollout.spec.RolloutSpec;
@@ -26,7 +27,17 @@ final class Views {
     private Views() {
     }
 
-    record StageView(int index, String name, int traffic, Instant enteredAt) {
+    /**
+     * The stage a rollout is in. {@code streaks}: the newest evaluations in a row in this visit that
+     * decided PROMOTE, and that said ROLLBACK by their rules; {@code promoteAfter} and
+     * {@code rollbackAfter} are how many the stage needs, when the spec is at hand.
+     */
+    record StageView(int index, String name, int traffic, Instant enteredAt, Streaks streaks,
+                     Optional<Integer> promoteAfter, Optional<Integer> rollbackAfter) {
+        StageView with(StageSpec spec) {
+            return new StageView(index, name, traffic, enteredAt, streaks, Optional.of(spec.promoteAfter()),
+                    Optional.of(spec.rollbackAfter()));
+        }
     }
 
     record ModelView(String baseline, String candidate) {
@@ -50,23 +61,38 @@ final class Views {
             RolloutState s = state.get();
             int traffic = s.candidateTraffic();
             return new RolloutView(s.rollout(), s.status(),
-                    Optional.of(new StageView(s.stage().index(), s.stage().name(), s.stage().traffic(), s.stage().enteredAt())),
+                    Optional.of(new StageView(s.stage().index(), s.stage().name(), s.stage().traffic(), s.stage().enteredAt(),
+                            s.stage().streaks(), Optional.empty(), Optional.empty())),
                     Optional.of(s.lineage()), s.serial(), new ModelView(s.model().baseline(), s.model().candidate()), traffic,
                     s.lastEvaluation(), s.approval(), digest.map(d -> !d.equals(s.specDigest())).orElse(false), statePath);
+        }
+
+        /** Where the rollout of {@code spec} stands, with what its stage needs of the streaks. */
+        static RolloutView of(RolloutSpec spec, Optional<RolloutState> state, String statePath) {
+            RolloutView v = of(spec.name(), new ModelView(spec.model().baseline(), spec.model().candidate()), state,
+                    Optional.of(spec.digest()), statePath);
+            Optional<StageView> stage = v.stage().map(s -> spec.stage(s.name()).map(s::with).orElse(s));
+            return new RolloutView(v.rollout(), v.status(), stage, v.lineage(), v.serial(), v.model(), v.traffic(),
+                    v.lastEvaluation(), v.approval(), v.specChanged(), v.state());
         }
     }
 
     record PlanStage(int index, String name, int traffic, String bake, long minSamples, boolean approval,
-                     Map<String, String> segment) {
+                     Map<String, String> segment, int promoteAfter, int rollbackAfter, Optional<String> deadline) {
         static PlanStage of(int index, StageSpec s) {
             return new PlanStage(index, s.name(), s.traffic(), DurationText.format(s.bake()), s.minSamples(), s.approval(),
-                    s.segment());
+                    s.segment(), s.promoteAfter(), s.rollbackAfter(), s.deadline().map(DurationText::format));
         }
+    }
+
+    /** Where a metric is defined: the spec, or a file it includes. */
+    record PlanOrigin(String file, int line) {
     }
 
     record PlanMetric(String name, String source, double weight, String direction, boolean advisory,
                       Optional<String> normalize, OptionalDouble min, OptionalDouble max, OptionalDouble maxRegression,
-                      OptionalDouble maxRegressionPct, boolean critical) {
+                      OptionalDouble maxRegressionPct, boolean critical, boolean immediate, String onMissing,
+                      PlanOrigin from) {
         static PlanMetric of(MetricSpec m) {
             Optional<String> normalize = m.normalize().map(n -> n.match(r -> "best " + dev.rollout.judge.Numbers.show(r.best())
                     + ", worst " + dev.rollout.judge.Numbers.show(r.worst()), baseline -> "baseline"));
@@ -75,7 +101,9 @@ final class Views {
                     m.gate().map(g -> g.max()).orElse(OptionalDouble.empty()),
                     m.gate().map(g -> g.maxRegression()).orElse(OptionalDouble.empty()),
                     m.gate().map(g -> g.maxRegressionPct()).orElse(OptionalDouble.empty()),
-                    m.gate().map(g -> g.critical()).orElse(false));
+                    m.gate().map(g -> g.critical()).orElse(false),
+                    m.gate().map(g -> g.immediate()).orElse(false), m.onMissing().word(),
+                    new PlanOrigin(m.origin().file(), m.origin().line()));
         }
     }
 

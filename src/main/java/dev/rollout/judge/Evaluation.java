@@ -18,12 +18,40 @@ import java.util.OptionalDouble;
  */
 public record Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
                          ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
-                         List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs) {
+                         List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs,
+                         Rules rules) {
 
     public Evaluation {
         reasons = List.copyOf(reasons);
         metrics = List.copyOf(metrics);
         inputs = List.copyOf(inputs);
+    }
+
+    /** An evaluation whose decision is the rules' own, as one without rollbackAfter has. */
+    public Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
+                      ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
+                      List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs) {
+        this(rollout, stage, at, decision, score, normalizeBy, thresholds, reasons, metrics, rows, window, inputs,
+                new Rules(decision, false));
+    }
+
+    /**
+     * What the rules of one evaluation decided, before the stage's {@code rollbackAfter} counted
+     * it: {@code decision} is then the one that counts.
+     *
+     * @param immediate the ROLLBACK does not wait for rollbackAfter: a failed critical gate with
+     *                  {@code immediate: true}, or the stage's deadline
+     */
+    public record Rules(Decision decision, boolean immediate) {
+    }
+
+    /** This evaluation deciding {@code decided} instead, with {@code reason} said first. */
+    public Evaluation decided(Decision decided, String reason) {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(reason);
+        all.addAll(reasons);
+        return new Evaluation(rollout, stage, at, decided, score, normalizeBy, thresholds, all, metrics, rows, window, inputs,
+                rules);
     }
 
     /** The score's thresholds. */

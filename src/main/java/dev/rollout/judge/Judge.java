@@ -63,16 +63,24 @@ public final class Judge {
         }
         Score score = score(spec.scoring(), spec.metrics(), results);
         List<String> reasons = new ArrayList<>();
-        Decision decision = decide(spec, stage, report, inStage, results, score, reasons);
-        return new Evaluation(spec.name(), stage.name(), now, decision, score.value, spec.scoring().normalizeBy(),
+        Evaluation.Rules rules = decide(spec, stage, report, inStage, now, results, score, reasons);
+        return new Evaluation(spec.name(), stage.name(), now, rules.decision(), score.value, spec.scoring().normalizeBy(),
                 new Evaluation.Thresholds(spec.scoring().promote(), spec.scoring().rollback()), reasons, results,
                 new Evaluation.Rows(report.baselineRows(), report.candidateRows(), report.otherRows(), report.notes()), window,
-                report.inputs());
+                report.inputs(), rules);
     }
 
-    private static Decision decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
-                                   List<MetricResult> results, Score score, List<String> reasons) {
+    private static Evaluation.Rules decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
+                                           Instant now, List<MetricResult> results, Score score, List<String> reasons) {
         ScoringSpec scoring = spec.scoring();
+        // 0. The stage's deadline passed: roll back whatever the data says (too little of it, most
+        //    likely), so a stuck rollout does not keep its traffic forever. It is not a flaky reading
+        //    for rollbackAfter to wait out.
+        Optional<String> late = inStage.flatMap(in -> stage.deadlinePassed(now.minus(in), now));
+        if (late.isPresent()) {
+            reasons.add(late.get());
+            return new Evaluation.Rules(Decision.ROLLBACK, true);
+        }
         // 1. Too little data to judge anything, including a rollback.
         boolean enough = true;
         if (report.candidateRows() < stage.minSamples()) {
@@ -86,24 +94,28 @@ public final class Judge {
             enough = false;
         }
         if (!enough) {
-            return Decision.HOLD;
+            return new Evaluation.Rules(Decision.HOLD, false);
         }
         // 2. A critical gate that failed, or a score below the rollback threshold: roll back,
         //    even during the bake time, which only ever delays a promotion.
         boolean criticalFailed = false;
-        for (MetricResult r : results) {
+        boolean immediate = false;
+        for (int i = 0; i < results.size(); i++) {
+            MetricResult r = results.get(i);
             if (!r.advisory() && r.gate().critical() && r.gate().failed()) {
                 criticalFailed = true;
+                immediate |= spec.metrics().get(i).gate().map(GateSpec::immediate).orElse(false);
                 r.gate().reasons().forEach(g -> reasons.add("critical gate failed: " + g));
             }
         }
+        boolean missing = missingRollsBack(spec.metrics(), results, reasons);
         boolean belowRollback = score.value.isPresent() && score.value.getAsDouble() < scoring.rollback();
         if (belowRollback) {
             reasons.add("score " + Numbers.show(score.value.getAsDouble()) + " < rollback threshold "
                     + Numbers.show(scoring.rollback()));
         }
-        if (criticalFailed || belowRollback) {
-            return Decision.ROLLBACK;
+        if (criticalFailed || belowRollback || missing) {
+            return new Evaluation.Rules(Decision.ROLLBACK, immediate);
         }
         // 3. The bake time is not over.
         Decision decision = Decision.PROMOTE;
@@ -136,7 +148,34 @@ public final class Judge {
             reasons.add("score " + Numbers.show(score.value.getAsDouble()) + " >= promote threshold "
                     + Numbers.show(scoring.promote()) + " and every gate passed");
         }
-        return decision;
+        return new Evaluation.Rules(decision, false);
+    }
+
+    /** {@code onMissing: rollback} on a metric with no candidate value; says each, and notes each one ignored. */
+    private static boolean missingRollsBack(List<MetricSpec> metrics, List<MetricResult> results, List<String> reasons) {
+        boolean rollback = false;
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricSpec metric = metrics.get(i);
+            if (metric.advisory() || results.get(i).candidate().isPresent()) {
+                continue;
+            }
+            switch (metric.onMissing()) {
+                case ROLLBACK -> {
+                    reasons.add(metric.name() + " has no candidate value, and its onMissing is rollback");
+                    rollback = true;
+                }
+                case IGNORE -> reasons.add(metric.name() + " has no candidate value: left out of the score and the gates"
+                        + " (onMissing: ignore)");
+                case HOLD -> {
+                    // The gates and the score say it below: no value never promotes.
+                }
+            }
+        }
+        return rollback;
+    }
+
+    private static boolean ignored(MetricSpec metric, OptionalDouble candidate) {
+        return candidate.isEmpty() && metric.onMissing() == MetricSpec.OnMissing.IGNORE;
     }
 
     private record Score(OptionalDouble value, List<String> missing) {
@@ -154,6 +193,9 @@ public final class Judge {
                 continue;
             }
             MetricResult r = results.get(i);
+            if (ignored(metric, r.candidate())) {
+                continue;
+            }
             if (r.p().isEmpty()) {
                 missing.add(metric.name() + " has no value");
                 continue;
@@ -165,6 +207,9 @@ public final class Judge {
         }
         if (!missing.isEmpty()) {
             return new Score(OptionalDouble.empty(), missing);
+        }
+        if (n == 0) {
+            return new Score(OptionalDouble.empty(), List.of("every metric in the score has no value and onMissing: ignore"));
         }
         BigDecimal divisor = scoring.normalizeBy() == ScoringSpec.ScoreFormula.WEIGHTS ? weights : BigDecimal.valueOf(n);
         return new Score(OptionalDouble.of(weighted.divide(divisor, MC).doubleValue()), missing);
@@ -183,6 +228,10 @@ public final class Judge {
                 Comparison.compare(c, metric.direction(), m.baselineRows(), m.candidateRows(), memory));
         if (compare.isPresent()) {
             gate = withComparison(gate, metric, compare.get());
+        }
+        if (ignored(metric, m.candidate())) {
+            notes.add("no candidate value; onMissing: ignore leaves it out of the score and the gates");
+            gate = new GateResult(true, false, gate.critical(), List.of());
         }
         return new MetricResult(metric.name(), metric.source().label(), metric.weight(), metric.direction().word(),
                 metric.advisory(), m.baseline(), m.candidate(), delta, p,

@@ -152,6 +152,14 @@ public final class Lifecycle {
      * the state {@code judgedOn} (read before the exports; see {@link #recordEvaluation}).
      */
     public Outcome advance(AdvanceOptions options, Optional<Evaluation> evaluation, Optional<RolloutState> judgedOn) {
+        List<Evaluation> judged = new ArrayList<>();
+        Outcome outcome = advance(options, evaluation, judgedOn, judged);
+        return outcome.withEvaluation(judged.stream().findFirst());
+    }
+
+    /** {@link #advance}, adding the evaluation as rollbackAfter counted it to {@code judgedNow}. */
+    private Outcome advance(AdvanceOptions options, Optional<Evaluation> evaluation, Optional<RolloutState> judgedOn,
+                            List<Evaluation> judgedNow) {
         checkClock(state, request.now());
         if (options.restart()) {
             return restart();
@@ -177,21 +185,28 @@ public final class Lifecycle {
         if (evaluation.isPresent()) {
             checkEvaluatedStage(s, evaluation.get());
             inStage(judgedOn).ifPresent(j -> checkSameStageEntry(s, j));
-            base = withEvaluation(s, evaluation.get());
-            events.add(evaluated(evaluation.get(), s.serial() + 1));
+            Evaluation counted = counted(stage, evaluation.get(), s.stage().streaks());
+            judgedNow.add(counted);
+            base = withEvaluation(s, counted);
+            events.add(evaluated(counted, s.serial() + 1));
         }
         if (options.force()) {
             String reason = request.reason().orElseThrow(() -> RolloutException.input("--force needs --reason"));
             return move(base, stage, events, EventType.FORCED, Action.FORCED, List.of("forced past the gates: " + reason));
         }
         Optional<EvaluationRecord> judged = base.evaluationInStage();
-        if (judged.isPresent() && judged.get().decision() == Decision.ROLLBACK) {
+        Optional<String> late = stage.deadlinePassed(s.stage().enteredAt(), request.now());
+        boolean judgedRollback = judged.isPresent() && judged.get().decision() == Decision.ROLLBACK;
+        if (judgedRollback || late.isPresent()) {
+            // A stage past its deadline is not left forwards, whatever an earlier evaluation said.
+            List<String> why = judgedRollback ? judged.get().reasons() : List.of(late.get());
             List<String> reasons = new ArrayList<>();
-            reasons.add("the evaluation in stage " + stage.name() + " decided ROLLBACK");
-            reasons.addAll(judged.get().reasons());
+            reasons.add(judgedRollback ? "the evaluation in stage " + stage.name() + " decided ROLLBACK"
+                    : "stage " + stage.name() + " is past its deadline");
+            reasons.addAll(why);
             if (options.rollbackOnFail()) {
                 Outcome rolled = rollbackFrom(base, new RollbackTarget.Baseline(), events,
-                        "evaluation decided ROLLBACK: " + String.join("; ", judged.get().reasons()));
+                        (judgedRollback ? "evaluation decided ROLLBACK: " : "deadline: ") + String.join("; ", why));
                 return new Outcome(rolled.newState(), rolled.current(), rolled.events(), Action.ROLLED_BACK,
                         Decision.ROLLBACK.exitCode(), reasons, warnings);
             }
@@ -219,19 +234,40 @@ public final class Lifecycle {
                 warnings.add("evaluation not recorded: the rollout is " + statusWord() + " now; it changed while the"
                         + " exports were read");
             }
-            return new Outcome(Optional.empty(), state, List.of(), Action.NONE, evaluation.decision().exitCode(),
-                    evaluation.reasons(), warnings);
+            // Recorded nowhere, the evaluation is the first of its streak.
+            Evaluation counted = counted(spec.stage(evaluation.stage()).orElse(spec.stages().get(0)), evaluation, Streaks.NONE);
+            return new Outcome(Optional.empty(), state, List.of(), Action.NONE, counted.decision().exitCode(),
+                    counted.reasons(), warnings, Optional.of(counted));
         }
         checkClock(state, request.now());
         RolloutState s = state.get();
         checkCandidate(s);
-        currentStage(s);
+        StageSpec stage = currentStage(s);
         checkEvaluatedStage(s, evaluation);
         checkSameStageEntry(s, inStage.get());
-        RolloutState next = withEvaluation(s, evaluation);
+        Evaluation counted = counted(stage, evaluation, s.stage().streaks());
+        RolloutState next = withEvaluation(s, counted);
         List<HistoryEvent> events = new ArrayList<>();
-        events.add(evaluated(evaluation, s.serial() + 1));
-        return write(next, s, events, Action.EVALUATED, evaluation.decision().exitCode(), evaluation.reasons());
+        events.add(evaluated(counted, s.serial() + 1));
+        return write(next, s, events, Action.EVALUATED, counted.decision().exitCode(), counted.reasons())
+                .withEvaluation(Optional.of(counted));
+    }
+
+    /**
+     * {@code rollbackAfter}: an evaluation whose rules say ROLLBACK decides HOLD until that many in
+     * a row have said so, counted on the state under its lock; an immediate one decides at once.
+     */
+    static Evaluation counted(StageSpec stage, Evaluation e, Streaks before) {
+        int needed = stage.rollbackAfter();
+        if (e.rules().decision() != Decision.ROLLBACK || e.rules().immediate() || needed == 1) {
+            return e;
+        }
+        int inARow = before.rollback() + 1;
+        if (inARow < needed) {
+            return e.decided(Decision.HOLD, inARow + " of " + needed + " consecutive rollback evaluations: HOLD until "
+                    + needed + " in a row say ROLLBACK (rollbackAfter " + needed + ")");
+        }
+        return e.decided(Decision.ROLLBACK, inARow + " consecutive rollback evaluations (rollbackAfter " + needed + ")");
     }
 
     /** {@code rollout approve}: record the approval the current stage needs. */
@@ -430,7 +466,11 @@ public final class Lifecycle {
         } else if (judged.get().decision() != Decision.PROMOTE) {
             out.add("the newest evaluation in stage " + stage.name() + " decided " + judged.get().decision()
                     + (judged.get().reasons().isEmpty() ? "" : ": " + String.join("; ", judged.get().reasons())));
+        } else if (s.stage().streaks().promote() < stage.promoteAfter()) {
+            out.add("only " + s.stage().streaks().promote() + " of " + stage.promoteAfter() + " consecutive PROMOTE"
+                    + " evaluations in stage " + stage.name() + " (promoteAfter " + stage.promoteAfter() + ")");
         }
+        stage.deadlinePassed(s.stage().enteredAt(), request.now()).ifPresent(late -> out.add(late + ": roll back"));
         if (stage.approval() && s.approvalInStage().isEmpty()) {
             out.add("stage " + stage.name() + " needs an approval: run 'rollout approve SPEC --by NAME'");
         }
@@ -499,7 +539,8 @@ public final class Lifecycle {
             m.compare().flatMap(c -> c.memory()).ifPresent(mem -> memory.put(m.name(), mem));
         }
         EvaluationRecord record = new EvaluationRecord(e.stage(), e.at(), e.decision(), e.score(), e.reasons(), memory);
-        return copy(s, s.status(), s.stage(), Optional.of(record), s.approval(), s.lineage(), s.model());
+        return copy(s, s.status(), s.stage().with(s.stage().streaks().after(e)), Optional.of(record), s.approval(),
+                s.lineage(), s.model());
     }
 
     private HistoryEvent evaluated(Evaluation e, long serial) {

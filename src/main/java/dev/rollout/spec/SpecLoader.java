@@ -16,13 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,11 +63,23 @@ public final class SpecLoader {
         } catch (IOException e) {
             throw RolloutException.input(Location.file(name), "cannot read: " + e.getMessage());
         }
-        return parse(name, bytes);
+        return parse(name, bytes, Optional.of(file));
     }
 
-    /** Validates spec text; {@code file} only names it in errors. */
+    /** Validates spec text; {@code file} only names it in errors. A spec given as text cannot include files. */
     public static RolloutSpec parse(String file, byte[] bytes) {
+        return parse(file, bytes, Optional.empty());
+    }
+
+    private static RolloutSpec parse(String file, byte[] bytes, Optional<Path> path) {
+        YamlNode root = YamlTreeReader.read(file, text(file, bytes));
+        SpecNode spec = SpecNode.of(file, "", root);
+        List<Includes.Library> libraries = Includes.read(spec, file, path);
+        return new Reader(file, libraries).spec(spec, Includes.digest(bytes, libraries));
+    }
+
+    /** The text of a spec or of a file it includes: UTF-8, without a byte order mark. */
+    static String text(String file, byte[] bytes) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -83,20 +92,11 @@ public final class SpecLoader {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        YamlNode root = YamlTreeReader.read(file, text);
-        return new Reader(file).spec(SpecNode.of(file, "", root), sha256(bytes));
+        return text;
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    /** The walk over one spec's tree. */
-    private record Reader(String file) {
+    /** The walk over one spec's tree, and over the files it includes. */
+    private record Reader(String file, List<Includes.Library> libraries) {
 
         RolloutSpec spec(SpecNode root, String digest) {
             long version = root.integer("version", 0, Integer.MAX_VALUE)
@@ -108,9 +108,10 @@ public final class SpecLoader {
             ModelSpec model = model(root.map("model")
                     .orElseThrow(() -> root.errorAt("model", "missing required key 'model'")), name);
             List<StageSpec> stages = stages(root);
-            DataSpec data = data(root.map("data"), model);
+            DataSpec data = data(dataWithLibraries(root, model), model);
             Map<String, SourceSpec> sources = root.map("sources").map(this::sources).orElse(Map.of());
             List<MetricSpec> metrics = metrics(root, data, sources);
+            libraries.forEach(l -> l.node().finish());
             ScoringSpec scoring = scoring(root.map("scoring"));
             HooksSpec hooks = root.map("hooks").map(this::hooks).orElse(HooksSpec.NONE);
             root.finish();
@@ -159,8 +160,9 @@ public final class SpecLoader {
                 Map<String, String> segment = s.labels("segment");
                 s.map("segment").ifPresent(m -> oneVariablePerLabel(m, segment.keySet()));
                 boolean approval = s.bool("approval", false);
+                StageSpec stage = tolerance(s, new StageSpec(name, traffic, minSamples, bake, segment, approval));
                 s.finish();
-                stages.add(new StageSpec(name, traffic, minSamples, bake, segment, approval));
+                stages.add(stage);
             }
             return stages;
         }
@@ -234,29 +236,106 @@ public final class SpecLoader {
         }
 
         List<MetricSpec> metrics(SpecNode root, DataSpec data, Map<String, SourceSpec> sources) {
-            if (!root.has("metrics")) {
-                root.raw("metrics");
-                throw root.errorAt("metrics", "missing required key 'metrics': a rollout is judged by at least one metric");
-            }
-            List<SpecNode.Item> items = root.list("metrics");
-            if (items.isEmpty()) {
-                throw root.errorAt("metrics", "a rollout is judged by at least one metric");
-            }
+            List<SpecNode> nodes = metricNodes(root);
             List<MetricSpec> metrics = new ArrayList<>();
-            Map<String, Integer> seen = new HashMap<>();
-            for (SpecNode.Item item : items) {
-                SpecNode m = root.item(item);
+            Map<String, MetricSpec> seen = new HashMap<>();
+            Map<String, String> paths = new HashMap<>();
+            for (SpecNode m : nodes) {
                 MetricSpec metric = metric(m, data, sources);
-                if (seen.containsKey(metric.name())) {
-                    throw m.errorAt("name", "duplicate metric name '" + metric.name() + "' (also metrics[" + seen.get(metric.name()) + "])");
+                MetricSpec other = seen.get(metric.name());
+                if (other != null) {
+                    throw m.errorAt("name", "duplicate metric name '" + metric.name() + "' (also " + paths.get(metric.name())
+                            + (other.origin().file().equals(metric.origin().file()) ? ""
+                            : " of " + other.origin().file() + ", line " + other.origin().line()) + ")");
                 }
-                seen.put(metric.name(), metrics.size());
+                seen.put(metric.name(), metric);
+                paths.put(metric.name(), m.path());
                 metrics.add(metric);
             }
             if (metrics.stream().noneMatch(MetricSpec::scored)) {
                 throw root.errorAt("metrics", "every metric has weight 0 or is advisory, so there is no score; give one a weight > 0");
             }
+            someMetricCountsWhenMissing(root, metrics);
             return metrics;
+        }
+
+        /** The spec's metrics, then those of every file it includes, in include order. */
+        List<SpecNode> metricNodes(SpecNode root) {
+            boolean included = libraries.stream().anyMatch(l -> l.node().has("metrics"));
+            if (!root.has("metrics") && !included) {
+                root.raw("metrics");
+                throw root.errorAt("metrics", "missing required key 'metrics': a rollout is judged by at least one metric");
+            }
+            List<SpecNode> nodes = new ArrayList<>();
+            for (SpecNode.Item item : root.list("metrics")) {
+                nodes.add(root.item(item));
+            }
+            for (Includes.Library library : libraries) {
+                for (SpecNode.Item item : library.node().list("metrics")) {
+                    nodes.add(library.node().item(item));
+                }
+            }
+            if (nodes.isEmpty()) {
+                throw root.errorAt("metrics", "a rollout is judged by at least one metric");
+            }
+            return nodes;
+        }
+
+        /** With every metric ignored when it has no value, an evaluation of no data at all would pass. */
+        void someMetricCountsWhenMissing(SpecNode root, List<MetricSpec> metrics) {
+            boolean allIgnored = metrics.stream().filter(m -> !m.advisory())
+                    .allMatch(m -> m.onMissing() == MetricSpec.OnMissing.IGNORE);
+            if (allIgnored) {
+                throw root.errorAt("metrics", "every metric has onMissing: ignore, so an evaluation without data would"
+                        + " decide on nothing; give one onMissing: hold or rollback");
+            }
+        }
+
+        /**
+         * The spec's {@code data}, with the keys it leaves unset taken from the files it includes (the
+         * first in include order that sets one). Each file's {@code data} is checked on its own first,
+         * so an error names the file the key is written in.
+         */
+        Optional<SpecNode> dataWithLibraries(SpecNode root, ModelSpec model) {
+            Optional<SpecNode> own = root.map("data");
+            if (libraries.isEmpty()) {
+                return own;
+            }
+            LinkedHashMap<String, YamlNode.Entry> merged = new LinkedHashMap<>();
+            own.ifPresent(d -> merged.putAll(d.entries()));
+            for (Includes.Library library : libraries) {
+                Optional<SpecNode> shared = library.node().map("data");
+                if (shared.isPresent()) {
+                    data(shared, model);
+                    shared.get().entries().forEach(merged::putIfAbsent);
+                }
+            }
+            if (merged.isEmpty() && own.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new SpecNode(file, "data", new YamlNode.MapNode(own.map(SpecNode::line).orElse(0), 0, merged)));
+        }
+
+        /** The keys that judge a stage over several evaluations, and its deadline. */
+        StageSpec tolerance(SpecNode s, StageSpec stage) {
+            int promoteAfter = s.integer("promoteAfter", 1, 1000).orElse(1L).intValue();
+            int rollbackAfter = s.integer("rollbackAfter", 1, 1000).orElse(1L).intValue();
+            Optional<Duration> deadline = s.duration("deadline");
+            if (deadline.isPresent() && deadline.get().compareTo(stage.bake()) <= 0) {
+                throw s.errorAt("deadline", "the deadline (" + DurationText.format(deadline.get()) + ") must be longer than"
+                        + " the bake time (" + DurationText.format(stage.bake()) + "), or the stage could never be left");
+            }
+            return new StageSpec(stage.name(), stage.traffic(), stage.minSamples(), stage.bake(), stage.segment(),
+                    stage.approval(), promoteAfter, rollbackAfter, deadline);
+        }
+
+        /** {@code immediate} skips rollbackAfter for a failed critical gate; on another gate it would mean nothing. */
+        boolean immediate(SpecNode g, boolean critical) {
+            boolean immediate = g.bool("immediate", false);
+            if (immediate && !critical) {
+                throw g.errorAt("immediate", "immediate applies to a critical gate; add critical: true");
+            }
+            return immediate;
         }
 
         MetricSpec metric(SpecNode m, DataSpec data, Map<String, SourceSpec> defined) {
@@ -294,10 +373,11 @@ public final class SpecLoader {
                 throw m.errorAt("compare", "compare needs a metric with a value column (column/aggregate); "
                         + "classification and regression metrics have no per-row values to compare");
             }
+            MetricSpec.OnMissing onMissing = m.choice("onMissing", MetricSpec.OnMissing.class).orElse(MetricSpec.OnMissing.HOLD);
             from.ifPresent(f -> servedBy(m, f, source));
             m.finish();
-            return new MetricSpec(name, source, weight, direction, normalize, gate, advisory, compare,
-                    from.map(SourceSpec::name));
+            return new MetricSpec(name, source, weight, direction, normalize, gate, advisory, compare, onMissing,
+                    new MetricSpec.Origin(m.file(), m.line()), from.map(SourceSpec::name));
         }
 
         /** {@code sources:}: each entry names one kind, {@code sql}, {@code prometheus} or {@code command}. */
@@ -478,7 +558,7 @@ public final class SpecLoader {
             if (raw.get().mapping().isEmpty()) {
                 throw m.error(raw.get(), m.child("normalize"), "must be 'baseline' or {best: B, worst: W}");
             }
-            SpecNode n = SpecNode.of(file, m.child("normalize"), raw.get());
+            SpecNode n = SpecNode.of(m.file(), m.child("normalize"), raw.get());
             double best = n.number("best").orElseThrow(() -> n.errorAt("best", "missing required key 'best'"));
             double worst = n.number("worst").orElseThrow(() -> n.errorAt("worst", "missing required key 'worst'"));
             if (best == worst) {
@@ -542,8 +622,9 @@ public final class SpecLoader {
             OptionalDouble maxRegression = g.number("maxRegression", 0, Double.MAX_VALUE);
             OptionalDouble maxRegressionPct = g.number("maxRegressionPct", 0, Double.MAX_VALUE);
             boolean critical = g.bool("critical", false);
+            boolean immediate = immediate(g, critical);
             g.finish();
-            return new GateSpec(min, max, maxRegression, maxRegressionPct, critical);
+            return new GateSpec(min, max, maxRegression, maxRegressionPct, critical, immediate);
         }
 
         HooksSpec hooks(SpecNode h) {

@@ -45,6 +45,16 @@ final class SpecNode {
         return path;
     }
 
+    /** The file this mapping is written in, as errors name it. */
+    String file() {
+        return file;
+    }
+
+    /** The mapping's entries as written, in order (to fill one mapping's unset keys from another's). */
+    Map<String, YamlNode.Entry> entries() {
+        return node.map();
+    }
+
     int line() {
         return node.line();
     }

@@ -11,6 +11,7 @@ import dev.rollout.lifecycle.ModelVersions;
 import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.StagePosition;
 import dev.rollout.lifecycle.Status;
+import dev.rollout.lifecycle.Streaks;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -114,6 +115,7 @@ final class StateQuickRead {
         String name = null;
         Integer traffic = null;
         Instant enteredAt = null;
+        Streaks streaks = Streaks.NONE;
         Set<String> seen = new HashSet<>();
         while (field(p, seen)) {
             switch (p.currentName()) {
@@ -121,10 +123,26 @@ final class StateQuickRead {
                 case "name" -> name = string(p);
                 case "traffic" -> traffic = integer(p);
                 case "enteredAt" -> enteredAt = instant(p);
+                case "streaks" -> streaks = streaks(p);
                 default -> p.skipChildren();
             }
         }
-        return new StagePosition(present(index), present(name), present(traffic), present(enteredAt));
+        return new StagePosition(present(index), present(name), present(traffic), present(enteredAt), streaks);
+    }
+
+    private static Streaks streaks(JsonParser p) throws IOException {
+        start(p);
+        Integer promote = null;
+        Integer rollback = null;
+        Set<String> seen = new HashSet<>();
+        while (field(p, seen)) {
+            switch (p.currentName()) {
+                case "promote" -> promote = integer(p);
+                case "rollback" -> rollback = integer(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Streaks(present(promote), present(rollback));
     }
 
     private static EvaluationRecord evaluation(JsonParser p) throws IOException {

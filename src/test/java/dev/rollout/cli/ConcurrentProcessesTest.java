@@ -29,7 +29,8 @@ class ConcurrentProcessesTest {
     @TempDir
     Path tmp;
 
-    record Outcome(long serial, long evaluated, int reads, int badReads) {
+    /** @param promoteStreak the state's count of PROMOTE evaluations in a row in the stage */
+    record Outcome(long serial, long evaluated, int reads, int badReads, long promoteStreak) {
     }
 
     Outcome race(boolean lock, int processCount, int runs, String... command) throws Exception {
@@ -89,7 +90,8 @@ class ConcurrentProcessesTest {
         JsonNode s = new ObjectMapper().readTree(Files.readAllBytes(state));
         long evaluated = Files.readAllLines(dir.resolve(".rollout/fraud-detector.history.jsonl")).stream()
                 .filter(l -> l.contains("\"EVALUATED\"") || l.contains("\"APPROVED\"")).count();
-        return new Outcome(s.get("serial").asLong(), evaluated, reads.get(), bad.get());
+        return new Outcome(s.get("serial").asLong(), evaluated, reads.get(), bad.get(),
+                s.get("stage").path("streaks").path("promote").asLong());
     }
 
     @Test
@@ -97,6 +99,7 @@ class ConcurrentProcessesTest {
         Outcome o = race(true, 6, 15, "evaluate", "SPEC", "--metrics", "DIR/exports/offline.csv");
         assertEquals(6 * 15, o.evaluated(), "every evaluation recorded exactly once");
         assertEquals(1 + 6 * 15, o.serial(), "serial = number of writes");
+        assertEquals(6 * 15, o.promoteStreak(), "each PROMOTE counted once in the stage's streak, under the lock");
         assertEquals(0, o.badReads(), "a reader without the lock never saw a torn or missing file");
         assertTrue(o.reads() > 10, "the reader ran: " + o.reads());
     }

@@ -1,5 +1,6 @@
 package dev.rollout.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,9 @@ class HistoryCompatibilityTest {
                 "an old EVALUATED line had no other variants to count");
 
         assertEquals(0, cli.run("status", spec).exit());
+        JsonNode streaks = cli.run("status", spec, "-o", "json").json().get("stage").get("streaks");
+        assertEquals(0, streaks.get("promote").asInt(), "a state written before streaks reads with none");
+        assertEquals(0, streaks.get("rollback").asInt());
         assertEquals(0, cli.run("report", spec, "--out", tmp.resolve("r.html").toString()).exit());
         CliRunner.Result advance = cli.run("advance", spec, "--metrics", dir.resolve("exports/offline.csv").toString(),
                 "--since", "2026-03-02T08:00:00Z");

@@ -105,6 +105,25 @@ class PgCliTest {
     }
 
     @Test
+    void theStreaksOfAStageAreKeptInTheDatabase() throws Exception {
+        Path dir = CliRunner.copyExample("fraud-detector", tmp);
+        String spec = dir.resolve("rollout.yaml").toString();
+        Files.writeString(dir.resolve("rollout.yaml"), Files.readString(dir.resolve("rollout.yaml"))
+                .replace("    minSamples: 500\n  - name: shadow", "    minSamples: 500\n    promoteAfter: 3\n  - name: shadow"));
+        CliRunner viaEnv = new CliRunner().at("2026-03-02T09:00:00Z").env("ROLLOUT_STATE", url);
+        assertEquals(0, run(cli, "advance", spec, "--state", url).exit());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(0, run(viaEnv, "evaluate", spec, "--metrics", dir.resolve("exports/offline.csv").toString()).exit());
+        }
+        CliRunner.Result held = run(viaEnv, "advance", spec);
+        assertEquals(3, held.exit(), held.toString());
+        assertTrue(held.out().contains("only 2 of 3 consecutive PROMOTE evaluations in stage offline"), held.out());
+        CliRunner.Result status = run(viaEnv, "status", spec, "-o", "json");
+        assertEquals(2, status.json().get("stage").get("streaks").get("promote").asInt(), status.out());
+        assertTrue(stored().contains("\"streaks\""), "the count is in the state row");
+    }
+
+    @Test
     void statusWithTheUrlAndNoSpecListsEveryRolloutInTheSchema() throws Exception {
         Path fraud = CliRunner.copyExample("fraud-detector", tmp).resolve("rollout.yaml");
         Path svm = CliRunner.copyExample("svm-classifier", tmp).resolve("rollout.yaml");

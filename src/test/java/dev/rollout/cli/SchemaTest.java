@@ -58,6 +58,18 @@ class SchemaTest {
     }
 
     @Test
+    void anIncludedLibraryPassesTheSchemaWithItsOwnKeysOnly() throws Exception {
+        Schema schema = schema();
+        assertTrue(schema.validate(YAML.readTree(Path.of("rollouts/metrics/classifier.yaml").toFile())).isEmpty());
+        assertFalse(schema.validate(YAML.readTree("metrics: [{name: acc}]\nstages: []\n")).isEmpty(), "a library with stages");
+        assertFalse(schema.validate(YAML.readTree("metrics: [{name: acc, onMissing: skip}]\n")).isEmpty(), "onMissing: skip");
+        assertFalse(schema.validate(YAML.readTree("version: 1\nname: x\nmodel: {baseline: a, candidate: b}\n"
+                + "stages: [{name: s, traffic: 0}]\n")).isEmpty(), "a spec with neither metrics nor include");
+        assertTrue(schema.validate(YAML.readTree("version: 1\nname: x\nmodel: {baseline: a, candidate: b}\n"
+                + "include: [lib.yaml]\nstages: [{name: s, traffic: 0, promoteAfter: 2, rollbackAfter: 3, deadline: 2d}]\n")).isEmpty());
+    }
+
+    @Test
     void everyBadSpecOfTheCorpusFailsTheSchemaAndTheLoader() throws Exception {
         Schema schema = schema();
         List<Path> bad = files("src/test/resources/specs/bad");

@@ -6,6 +6,7 @@ import dev.rollout.judge.Evaluation;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.ScoringSpec;
 import dev.rollout.spec.SpecLoader;
+import dev.rollout.spec.StageSpec;
 import dev.rollout.state.InMemoryStore;
 import dev.rollout.state.StateBackend;
 import dev.rollout.state.Update;
@@ -36,7 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Random sequences of advance, evaluate, approve, rollback and restart, run through the pure
  * lifecycle and the real store (and the in-memory backend), keep the invariants: the stage index stays in bounds, the
  * history only grows (each write's file is a prefix of the next), traffic never increases
- * after a rollback until a restart, and the serial grows by one with every write.
+ * after a rollback until a restart, and the serial grows by one with every write. The stage's
+ * streaks count every recorded evaluation of the visit and nothing else, start at none in a new
+ * visit, hold back a move until promoteAfter PROMOTEs in a row and a rollback until rollbackAfter
+ * ROLLBACKs in a row, and no stage past its deadline is left forwards.
  * Sequences come from fixed seeds, so a failure names the seed that reproduces it.
  */
 class LifecyclePropertiesTest {
@@ -47,8 +51,8 @@ class LifecyclePropertiesTest {
             model: {baseline: "1", candidate: "2"}
             stages:
               - {name: a, traffic: 0}
-              - {name: b, traffic: 5, bake: 1h}
-              - {name: c, traffic: 25, approval: true}
+              - {name: b, traffic: 5, bake: 1h, promoteAfter: 2, rollbackAfter: 2, deadline: 6h}
+              - {name: c, traffic: 25, approval: true, rollbackAfter: 3}
               - {name: d, traffic: 100}
             metrics:
               - {name: acc}
@@ -103,20 +107,26 @@ class LifecyclePropertiesTest {
         long serial = 0;
         boolean rolledBack = false;
         int trafficAtRollback = 0;
+        Optional<RolloutState> before = Optional.empty();
         for (Op op : ops) {
             now = now.plus(Duration.ofMinutes(op == Op.WAIT ? 90 : 1));
             Request request = new Request(now, "prop", UUID.randomUUID().toString(), Optional.empty(), Optional.of("why"));
             Instant at = now;
+            Optional<Outcome> outcome = Optional.empty();
             try {
-                store.update(current -> {
+                outcome = Optional.of(store.update(current -> {
                     Lifecycle l = new Lifecycle(SPEC, current, request);
                     Outcome o = apply(l, op, current, at);
                     return new Update<>(o.newState(), o.events(), o);
-                });
+                }));
             } catch (RolloutException e) {
                 // A refused command (conflict or bad request) changes nothing: checked below.
             }
             Optional<RolloutState> state = store.read();
+            if (state.isPresent() && before.isPresent()) {
+                streaksHold(op, before.get(), state.get(), outcome, now);
+            }
+            before = state;
             String after = historyText.read();
             assertTrue(after.startsWith(history), "the history only grows");
             if (state.isPresent()) {
@@ -142,6 +152,40 @@ class LifecyclePropertiesTest {
         }
         assertEquals(serial, store.history(w -> { }).stream().mapToLong(HistoryEvent::serial).max().orElse(0),
                 "the last event belongs to the last write");
+    }
+
+    /** The streaks after one step, from the state before it: counted, reset, and obeyed. */
+    private static void streaksHold(Op op, RolloutState old, RolloutState s, Optional<Outcome> outcome, Instant now) {
+        boolean sameVisit = old.lineage().equals(s.lineage()) && old.stage().name().equals(s.stage().name())
+                && old.stage().enteredAt().equals(s.stage().enteredAt());
+        if (!sameVisit) {
+            assertEquals(Streaks.NONE, s.stage().streaks(), "a new stage visit starts with no streak: " + op);
+        }
+        boolean recorded = s.serial() == old.serial() + 1 && outcome.map(o -> o.action() == Action.EVALUATED).orElse(false);
+        Streaks was = old.stage().streaks();
+        if (sameVisit && recorded) {
+            Streaks expected = switch (op) {
+                case EVALUATE_PROMOTE -> new Streaks(was.promote() + 1, 0);
+                case EVALUATE_ROLLBACK -> new Streaks(0, was.rollback() + 1);
+                default -> Streaks.NONE;
+            };
+            assertEquals(expected, s.stage().streaks(), "each recorded evaluation counts once: " + op);
+            if (op == Op.EVALUATE_ROLLBACK) {
+                boolean enough = expected.rollback() >= SPEC.stages().get(s.stage().index()).rollbackAfter();
+                assertEquals(enough ? 4 : 3, outcome.get().exitCode(), "ROLLBACK only after rollbackAfter in a row: " + expected);
+            }
+        } else if (sameVisit) {
+            assertEquals(was, s.stage().streaks(), "only an evaluation changes a streak: " + op);
+        }
+        boolean movedOn = old.status() == Status.PROGRESSING && (s.stage().index() > old.stage().index()
+                || s.status() == Status.PROMOTED);
+        if (movedOn && op != Op.FORCE) {
+            StageSpec left = SPEC.stages().get(old.stage().index());
+            assertTrue(was.promote() >= left.promoteAfter(), "moved on from " + left.name() + " after only " + was.promote()
+                    + " PROMOTEs in a row");
+            assertTrue(left.deadlinePassed(old.stage().enteredAt(), now).isEmpty(), "moved on from " + left.name()
+                    + " past its deadline");
+        }
     }
 
     private static Outcome apply(Lifecycle l, Op op, Optional<RolloutState> current, Instant at) {

@@ -247,7 +247,9 @@ class SpecLoaderTest {
     void everyExampleInRolloutsLoads() throws Exception {
         Path root = Path.of("rollouts");
         try (Stream<Path> files = Files.walk(root)) {
-            long n = files.filter(p -> p.toString().endsWith(".yaml")).peek(SpecLoader::load).count();
+            // rollouts/metrics holds a library, not a spec: it loads through the specs that include it.
+            long n = files.filter(p -> p.toString().endsWith(".yaml") && !p.startsWith(root.resolve("metrics")))
+                    .peek(SpecLoader::load).count();
             assertTrue(n >= 3, "at least three examples");
         }
     }

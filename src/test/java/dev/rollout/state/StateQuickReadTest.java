@@ -12,6 +12,7 @@ import dev.rollout.lifecycle.ModelVersions;
 import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.StagePosition;
 import dev.rollout.lifecycle.Status;
+import dev.rollout.lifecycle.Streaks;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,8 @@ class StateQuickReadTest {
         return new RolloutState(RolloutState.FORMAT_VERSION, text(r), java.util.UUID.randomUUID().toString(),
                 r.nextInt(3) == 0 ? r.nextLong() & Long.MAX_VALUE : r.nextInt(1000), text(r),
                 new ModelVersions(text(r), text(r)), Status.values()[r.nextInt(Status.values().length)],
-                new StagePosition(r.nextInt(10), text(r), r.nextInt(101), t), evaluation, approval, t.plusSeconds(r.nextInt(99)));
+                new StagePosition(r.nextInt(10), text(r), r.nextInt(101), t,
+                        r.nextBoolean() ? Streaks.NONE : new Streaks(r.nextInt(1000), r.nextInt(3))), evaluation, approval, t.plusSeconds(r.nextInt(99)));
     }
 
     private static String text(Random r) {
