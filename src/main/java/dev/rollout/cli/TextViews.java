@@ -61,12 +61,17 @@ final class TextViews {
                     s.segment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(",")));
         }
         sb.append("\nStages\n").append(stages.render("  "));
-        Table metrics = new Table("metric", "value", "weight", "direction", "normalize", "gate").right(2);
+        Table metrics = new Table("metric", "value", "weight", "direction", "normalize", "gate", "from").right(2);
         for (Views.PlanMetric m : p.metrics()) {
             metrics.row(m.name() + (m.advisory() ? " (advisory)" : ""), m.source(), Numbers.show(m.weight()), m.direction(),
-                    m.normalize().orElse(""), gate(m));
+                    m.normalize().orElse(""), gate(m), m.from());
         }
         sb.append("\nMetrics\n").append(metrics.render("  "));
+        if (!p.sources().isEmpty()) {
+            Table sources = new Table("source", "kind", "reads", "timeout");
+            p.sources().forEach(s -> sources.row(s.name(), s.kind(), s.location(), s.timeout()));
+            sb.append("\nSources\n").append(sources.render("  "));
+        }
         sb.append("\nScore: ").append(formula(p.scoring().normalizeBy()))
                 .append("; promote at >= ").append(Numbers.show(p.scoring().promote()))
                 .append(", roll back below ").append(Numbers.show(p.scoring().rollback())).append('\n');
@@ -145,7 +150,12 @@ final class TextViews {
     }
 
     private static String input(Provenance f) {
-        return escaped(f.location()) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+        return escaped(inputName(f)) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+    }
+
+    /** A file by its path; a source by its name, kind and location: {@code nightly: command 'sh export.sh'}. */
+    static String inputName(Provenance f) {
+        return f.source().map(s -> s + ": " + f.kind() + " '" + f.location() + "'").orElse(f.location());
     }
 
     static String action(Views.ActionView a, Ansi ansi) {
