@@ -200,7 +200,7 @@ public final class CommandSource implements Source {
     }
 
     private RolloutException failure(String what) {
-        return RolloutException.input(Location.file(where()), "'" + commandLine(spec.argv()) + "' " + what
+        return RolloutException.input(Location.file(where()), "command " + commandLine(spec.argv()) + " " + what
                 + "; nothing was judged");
     }
 
