@@ -93,8 +93,8 @@ class CommandSourceProcessTest {
     }
 
     /**
-     * {@value #ROWS} rows, 8 bytes each on average (100 MB; {@code -Drollout.streamRows=130000000} for a gigabyte),
-     * printed by awk and read by a rollout with a 32 MiB heap: held whole, the output would not fit three times over.
+     * {@value #ROWS} rows, 7 bytes each on average (84 MB; {@code -Drollout.streamRows=130000000} for 0.91 GB),
+     * printed by awk and read by a rollout with a 32 MiB heap: held whole, as bytes or as text, it would not fit.
      */
     static final long ROWS = 12_000_000;
 
