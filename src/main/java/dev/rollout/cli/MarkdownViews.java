@@ -4,6 +4,7 @@ import dev.rollout.ControlCharacters;
 import dev.rollout.judge.Evaluation;
 import dev.rollout.judge.Evaluation.MetricResult;
 import dev.rollout.judge.Numbers;
+import dev.rollout.metrics.Provenance;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -50,6 +51,10 @@ final class MarkdownViews {
         for (String n : e.rows().notes()) {
             sb.append("- note: ").append(cell(n)).append('\n');
         }
+        for (Provenance f : e.inputs()) {
+            sb.append("- read ").append(cell(TextViews.inputName(f))).append(" (").append(f.rows()).append(" rows, ")
+                    .append(f.rowsInWindow()).append(" in window)\n");
+        }
         return sb.toString();
     }
 
@@ -85,11 +90,11 @@ final class MarkdownViews {
                     .append(cell(s.segment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
                             .collect(Collectors.joining(", ")))).append(" |\n");
         }
-        sb.append("\n| metric | value | weight | direction | onMissing | from |\n|---|---|--:|---|---|---|\n");
+        sb.append("\n| metric | value | weight | direction | onMissing | reads | from |\n|---|---|--:|---|---|---|---|\n");
         for (Views.PlanMetric m : p.metrics()) {
             sb.append("| ").append(cell(m.name())).append(" | ").append(cell(m.source())).append(" | ")
                     .append(Numbers.show(m.weight())).append(" | ").append(m.direction()).append(" | ").append(m.onMissing())
-                    .append(" | ").append(cell(m.from().file() + ":" + m.from().line())).append(" |\n");
+                    .append(" | ").append(cell(m.reads())).append(" | ").append(cell(m.from().file() + ":" + m.from().line())).append(" |\n");
         }
         sb.append("\n**Next:** ").append(cell(p.next())).append('\n');
         return sb.toString();

@@ -6,6 +6,7 @@ import dev.rollout.lifecycle.EventDetails;
 import dev.rollout.lifecycle.EventType;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.RolloutState;
+import dev.rollout.metrics.Provenance;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.StageSpec;
 
@@ -215,6 +216,14 @@ final class ReportPage {
         if (!e.reasons().isEmpty()) {
             h.append("<ul>");
             e.reasons().forEach(r -> h.append("<li>").append(esc(r)).append("</li>"));
+            h.append("</ul>\n");
+        }
+        List<Provenance> inputs = e.details().evaluated().map(EventDetails.Evaluated::inputs).orElse(List.of());
+        if (!inputs.isEmpty()) {
+            h.append("<p class=\"sub\">read</p><ul>");
+            inputs.forEach(f -> h.append("<li>").append(esc(TextViews.inputName(f))).append(" (").append(f.rows())
+                    .append(" rows, ").append(f.rowsInWindow()).append(" in window, sha256 ").append(esc(f.digest()))
+                    .append(")</li>"));
             h.append("</ul>\n");
         }
     }

@@ -72,12 +72,17 @@ final class TextViews {
                     Integer.toString(s.promoteAfter()), Integer.toString(s.rollbackAfter()), s.deadline().orElse(""));
         }
         sb.append("\nStages\n").append(stages.render("  "));
-        Table metrics = new Table("metric", "value", "weight", "direction", "normalize", "gate", "onMissing", "from").right(2);
+        Table metrics = new Table("metric", "value", "weight", "direction", "normalize", "gate", "onMissing", "reads", "from").right(2);
         for (Views.PlanMetric m : p.metrics()) {
             metrics.row(m.name() + (m.advisory() ? " (advisory)" : ""), m.source(), Numbers.show(m.weight()), m.direction(),
-                    m.normalize().orElse(""), gate(m), m.onMissing(), m.from().file() + ":" + m.from().line());
+                    m.normalize().orElse(""), gate(m), m.onMissing(), m.reads(), m.from().file() + ":" + m.from().line());
         }
         sb.append("\nMetrics\n").append(metrics.render("  "));
+        if (!p.sources().isEmpty()) {
+            Table sources = new Table("source", "kind", "reads", "timeout");
+            p.sources().forEach(s -> sources.row(s.name(), s.kind(), s.location(), s.timeout()));
+            sb.append("\nSources\n").append(sources.render("  "));
+        }
         sb.append("\nScore: ").append(formula(p.scoring().normalizeBy()))
                 .append("; promote at >= ").append(Numbers.show(p.scoring().promote()))
                 .append(", roll back below ").append(Numbers.show(p.scoring().rollback())).append('\n');
@@ -156,7 +161,12 @@ final class TextViews {
     }
 
     private static String input(Provenance f) {
-        return escaped(f.location()) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+        return escaped(inputName(f)) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+    }
+
+    /** A file by its path; a source by its name, kind and location: {@code nightly: command 'sh export.sh'}. */
+    static String inputName(Provenance f) {
+        return f.source().map(s -> s + ": " + f.kind() + " '" + f.location() + "'").orElse(f.location());
     }
 
     static String action(Views.ActionView a, Ansi ansi) {

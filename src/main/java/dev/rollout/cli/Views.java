@@ -9,10 +9,12 @@ import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.Status;
 import dev.rollout.lifecycle.Streaks;
+import dev.rollout.metrics.command.CommandSource;
 import dev.rollout.spec.DurationText;
 import dev.rollout.spec.MetricSpec;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.ScoringSpec;
+import dev.rollout.spec.SourceSpec;
 import dev.rollout.spec.StageSpec;
 
 import java.time.Instant;
@@ -92,7 +94,10 @@ final class Views {
     record PlanMetric(String name, String source, double weight, String direction, boolean advisory,
                       Optional<String> normalize, OptionalDouble min, OptionalDouble max, OptionalDouble maxRegression,
                       OptionalDouble maxRegressionPct, boolean critical, boolean immediate, String onMissing,
-                      PlanOrigin from) {
+                      PlanOrigin from, String reads) {
+        /** What {@code reads} says of a metric that reads the {@code --metrics} files. */
+        static final String FILES = "--metrics";
+
         static PlanMetric of(MetricSpec m) {
             Optional<String> normalize = m.normalize().map(n -> n.match(r -> "best " + dev.rollout.judge.Numbers.show(r.best())
                     + ", worst " + dev.rollout.judge.Numbers.show(r.worst()), baseline -> "baseline"));
@@ -103,12 +108,21 @@ final class Views {
                     m.gate().map(g -> g.maxRegressionPct()).orElse(OptionalDouble.empty()),
                     m.gate().map(g -> g.critical()).orElse(false),
                     m.gate().map(g -> g.immediate()).orElse(false), m.onMissing().word(),
-                    new PlanOrigin(m.origin().file(), m.origin().line()));
+                    new PlanOrigin(m.origin().file(), m.origin().line()), m.sourceName().orElse(FILES));
+        }
+    }
+
+    /** One entry of the spec's {@code sources:}: where its metrics are read, without secrets. */
+    record PlanSource(String name, String kind, String location, String timeout) {
+        static PlanSource of(SourceSpec s) {
+            return new PlanSource(s.name(), s.kind().word(),
+                    s.match(SourceSpec.Sql::url, SourceSpec.Prometheus::url, c -> CommandSource.commandLine(c.argv())),
+                    DurationText.format(s.timeout()));
         }
     }
 
     record PlanView(@JsonUnwrapped RolloutView rollout, List<PlanStage> stages, List<PlanMetric> metrics,
-                    ScoringSpec scoring, String next) {
+                    ScoringSpec scoring, String next, List<PlanSource> sources) {
         static PlanView of(RolloutSpec spec, RolloutView view, String next) {
             List<PlanStage> stages = new java.util.ArrayList<>();
             for (int i = 0; i < spec.stages().size(); i++) {
@@ -116,7 +130,7 @@ final class Views {
             }
             return new PlanView(view, stages, spec.metrics().stream().map(PlanMetric::of).toList(),
                     spec.scoring(),
-                    next);
+                    next, spec.sources().values().stream().map(PlanSource::of).toList());
         }
     }
 

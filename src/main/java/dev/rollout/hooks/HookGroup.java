@@ -28,8 +28,10 @@ import java.util.stream.Stream;
  * <p>On Linux the members are read from {@code /proc} (process group and environment). Without
  * {@code /proc} only the hook process and its descendants are known, and a hook left by a
  * killed rollout only while the hook process itself lives.
+ *
+ * <p>A command source ({@code metrics/command}) runs its command in a group of its own the same way.
  */
-final class HookGroup {
+public final class HookGroup {
 
     /** In every hook process's environment: the id of this hook run. */
     static final String ID_VARIABLE = "ROLLOUT_HOOK_ID";
@@ -53,7 +55,7 @@ final class HookGroup {
     }
 
     /** A hook about to start, with a new id; in a group of its own when {@code setsid} exists. */
-    static HookGroup forNewHook() {
+    public static HookGroup forNewHook() {
         return new HookGroup(UUID.randomUUID().toString(), SETSID.isPresent(), 0, Optional.empty());
     }
 
@@ -76,7 +78,7 @@ final class HookGroup {
     }
 
     /** The hook's argv, through {@code setsid} when the hook gets a group of its own. */
-    List<String> command(List<String> argv) {
+    public List<String> command(List<String> argv) {
         if (!ownGroup) {
             return argv;
         }
@@ -87,7 +89,7 @@ final class HookGroup {
     }
 
     /** The hook process has started; it leads the group (setsid does not fork: the child of a JVM leads no group). */
-    void started(Process process) {
+    public void started(Process process) {
         this.leaderPid = process.pid();
         this.leader = Optional.of(process.toHandle());
     }
@@ -97,12 +99,12 @@ final class HookGroup {
         return (ownGroup ? "process group " : "pid ") + pid;
     }
 
-    String describe() {
+    public String describe() {
         return describe(ownGroup, leaderPid);
     }
 
     /** How ending the group went: how many processes were signalled, and whether none is left. */
-    record End(int signalled, boolean ended) {
+    public record End(int signalled, boolean ended) {
     }
 
     /**
@@ -110,7 +112,7 @@ final class HookGroup {
      * (a few seconds at most) until none is left. Processes that appear meanwhile (a fork in
      * flight) are signalled too.
      */
-    End end(Duration grace) {
+    public End end(Duration grace) {
         Set<Long> signalled = new HashSet<>();
         long graceEnd = System.nanoTime() + grace.toNanos();
         boolean kill = false;
@@ -228,7 +230,7 @@ final class HookGroup {
     }
 
     /** The environment a hook gets besides its own variables. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         return Map.of(ID_VARIABLE, id);
     }
 }

@@ -12,7 +12,7 @@ import java.time.Duration;
  * U+FFFD, because a hook's output is for a person and must never turn its success into a
  * failure.
  */
-final class HookOutput {
+public final class HookOutput {
 
     /** A few screens of a chatty deploy tool; enough for the error at its end. */
     static final int KEPT = 256 * 1024;
@@ -30,7 +30,7 @@ final class HookOutput {
     }
 
     /** Starts reading {@code in} (named {@code stream}, e.g. "stdout") to its end. */
-    static HookOutput read(String stream, InputStream in) {
+    public static HookOutput read(String stream, InputStream in) {
         HookOutput output = new HookOutput(stream, in);
         output.reader.start();
         return output;
@@ -59,13 +59,13 @@ final class HookOutput {
     }
 
     /** Waits until the stream has ended, at most {@code wait}; false when something still holds it open. */
-    boolean awaitEnd(Duration wait) throws InterruptedException {
+    public boolean awaitEnd(Duration wait) throws InterruptedException {
         reader.join(Math.max(1, wait.toMillis()));
         return !reader.isAlive();
     }
 
     /** The kept tail as text, preceded by a line saying how much was left out, if anything was. */
-    synchronized String text(String hook) {
+    public synchronized String text(String hook) {
         if (total <= KEPT) {
             return new String(ring, 0, (int) total, StandardCharsets.UTF_8);
         }
@@ -75,5 +75,14 @@ final class HookOutput {
         System.arraycopy(ring, 0, tail, KEPT - start, start);
         return hook + " printed " + total + " bytes of " + stream + ", the last " + KEPT + " follow:\n"
                 + new String(tail, StandardCharsets.UTF_8);
+    }
+
+    /** The end of {@code text} on one line, for an error message: {@code ": …last words"}, or nothing. */
+    public static String tail(String text) {
+        String t = text.strip();
+        if (t.isEmpty()) {
+            return "";
+        }
+        return ": " + (t.length() > 500 ? "…" + t.substring(t.length() - 500) : t).replace('\n', ' ');
     }
 }

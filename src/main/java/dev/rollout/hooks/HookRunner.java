@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class HookRunner {
 
     /** How long a hook's processes have after SIGTERM (rollout ends, the hook times out) before SIGKILL. */
-    static final Duration GRACE = Duration.ofSeconds(2);
+    public static final Duration GRACE = Duration.ofSeconds(2);
     private static final Duration OUTPUT_WAIT = Duration.ofSeconds(2);
 
     private final RolloutSpec spec;
@@ -193,7 +193,7 @@ public final class HookRunner {
                 return new Result(false, "timed out after " + DurationText.format(spec.hooks().timeout()));
             }
             if (p.exitValue() != 0) {
-                return new Result(false, "exited with " + p.exitValue() + tail(errors));
+                return new Result(false, "exited with " + p.exitValue() + HookOutput.tail(errors));
             }
             return new Result(true, "");
         } catch (InterruptedException e) {
@@ -264,13 +264,5 @@ public final class HookRunner {
         return List.of(end.signalled() > 0
                 ? "ended " + hook + ", before this command went on" + seen
                 : hook + " had ended; the traffic may be as that hook set it, not as the state says" + seen);
-    }
-
-    private static String tail(String errors) {
-        String t = errors.strip();
-        if (t.isEmpty()) {
-            return "";
-        }
-        return ": " + (t.length() > 500 ? "…" + t.substring(t.length() - 500) : t).replace('\n', ' ');
     }
 }

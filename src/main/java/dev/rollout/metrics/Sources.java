@@ -1,6 +1,7 @@
 package dev.rollout.metrics;
 
 import dev.rollout.RolloutException;
+import dev.rollout.metrics.command.CommandSource;
 import dev.rollout.metrics.csv.CsvSource;
 import dev.rollout.spec.MetricSpec;
 import dev.rollout.spec.RolloutSpec;
@@ -56,7 +57,7 @@ public final class Sources {
         return switch (spec.kind()) {
             case SQL -> unbuilt(spec);
             case PROMETHEUS -> unbuilt(spec);
-            case COMMAND -> unbuilt(spec);
+            case COMMAND -> spec.match(sql -> unbuilt(spec), prometheus -> unbuilt(spec), c -> new CommandSource(c, context));
         };
     }
 

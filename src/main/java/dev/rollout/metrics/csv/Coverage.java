@@ -6,7 +6,6 @@ import dev.rollout.metrics.Cells;
 import dev.rollout.metrics.MeasurePlan;
 import dev.rollout.spec.MetricSpec;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,11 +39,11 @@ final class Coverage {
      * metric without data: say which. (A file that lacks a metric's columns is fine — exports
      * may split metrics across files.)
      */
-    void requireEveryMetricFound(List<Path> files, boolean longFormat, String metricColumn, long dataRows) {
+    void requireEveryMetricFound(List<String> files, boolean longFormat, String metricColumn, long dataRows) {
         if (longFormat && dataRows == 0) {
             return;
         }
-        String exports = String.join(", ", files.stream().map(Path::toString).toList());
+        String exports = String.join(", ", files);
         List<MetricSpec> metrics = plan.spec().metrics();
         for (int i = 0; i < metrics.size(); i++) {
             if (found[plan.inputOf(i)]) {

@@ -26,7 +26,11 @@ final class CsvErrors {
 
     /** {@code e}, met at or after {@code line} of {@code path}, as an input error. */
     static RolloutException failure(Path path, char delimiter, Throwable e, long line) {
-        String file = path.toString();
+        return failure(path.toString(), Optional.of(path), delimiter, e, line);
+    }
+
+    /** {@code e}, met at or after {@code line} of the export named {@code file}; {@code path} when it is a file. */
+    static RolloutException failure(String file, Optional<Path> path, char delimiter, Throwable e, long line) {
         int at = (int) Math.min(line, Integer.MAX_VALUE);
         if (e instanceof NoSuchFileException) {
             return RolloutException.input(Location.file(file), "no such file");
@@ -38,8 +42,8 @@ final class CsvErrors {
                 || e instanceof CSVException) {
             // The parser and the decoder know the place only roughly: look again, character by character.
             // A pipe cannot be read again (a second look would read the rest of the stream and blame that).
-            boolean again = Files.isRegularFile(path);
-            Optional<CsvScanner.Problem> found = again ? CsvScanner.find(path, delimiter) : Optional.empty();
+            boolean again = path.filter(Files::isRegularFile).isPresent();
+            Optional<CsvScanner.Problem> found = again ? CsvScanner.find(path.get(), delimiter) : Optional.empty();
             if (found.isPresent()) {
                 CsvScanner.Problem p = found.get();
                 String message = switch (p.kind()) {
@@ -62,7 +66,7 @@ final class CsvErrors {
             }
             return RolloutException.input(Location.of(file, at, 0, null), message);
         }
-        if (e instanceof ZipException || e instanceof EOFException && ExportStream.gzipped(path)) {
+        if (e instanceof ZipException || e instanceof EOFException && path.filter(ExportStream::gzipped).isPresent()) {
             return RolloutException.input(Location.of(file, at, 0, null),
                     "not a valid gzip file (" + firstLine(e.getMessage()) + "); is it truncated, or not gzipped despite its name?");
         }

@@ -26,6 +26,7 @@ import java.util.function.BooleanSupplier;
  */
 final class CsvExport {
 
+    /** The export's file; null for an export that arrives on a stream, which cannot be read again. */
     final Path path;
     final String file;
     final DataSpec data;
@@ -35,8 +36,17 @@ final class CsvExport {
     final Coverage coverage;
 
     CsvExport(Path path, MeasurePlan plan, Window window, Reading reading, Coverage coverage) {
+        this(path, path.toString(), plan, window, reading, coverage);
+    }
+
+    /** An export on a stream, called {@code name} in errors. */
+    CsvExport(String name, MeasurePlan plan, Window window, Reading reading, Coverage coverage) {
+        this(null, name, plan, window, reading, coverage);
+    }
+
+    private CsvExport(Path path, String file, MeasurePlan plan, Window window, Reading reading, Coverage coverage) {
         this.path = path;
-        this.file = path.toString();
+        this.file = file;
         this.data = plan.spec().data();
         this.plan = plan;
         this.window = window;
@@ -129,7 +139,9 @@ final class CsvExport {
         } catch (IllegalArgumentException e) {
             // A duplicate or blank name (DISALLOW, no missing names). Read the header again, plainly,
             // to say which column: commons-csv's message names its API, not the file.
-            Header.of(file, plainHeader(), data.delimiter());
+            if (path != null) {
+                Header.of(file, plainHeader(), data.delimiter());
+            }
             throw RolloutException.input(Location.of(file, 1, 0, null), "bad header: " + CsvErrors.firstLine(e.getMessage()));
         }
     }

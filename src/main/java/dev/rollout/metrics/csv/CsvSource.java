@@ -11,11 +11,13 @@ import dev.rollout.metrics.Window;
 import dev.rollout.spec.DataSpec;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * CSV metric exports, read in order into one tally: gzipped when named {@code .gz}, wide or
@@ -35,7 +37,6 @@ public final class CsvSource implements Source {
 
     @Override
     public MetricsReport measure(MeasurePlan plan, Window window, Reading reading) {
-        DataSpec data = plan.spec().data();
         if (files.isEmpty()) {
             throw RolloutException.input("no metric exports to read: name at least one CSV file");
         }
@@ -48,7 +49,32 @@ public final class CsvSource implements Source {
             dataRows += p.rows();
             read.add(p);
         }
-        coverage.requireEveryMetricFound(files, data.format() == DataSpec.Format.LONG, data.metricColumn(), dataRows);
+        return report(plan, tally, coverage, files.stream().map(Path::toString).toList(), dataRows, read);
+    }
+
+    /**
+     * One export that arrives on {@code bytes} (a command's output), read with the same rules as a
+     * file in one streaming pass as it arrives, never held whole; errors name it {@code name}, with
+     * the line and column. {@code as} says what was read, in the audit trail's words.
+     */
+    public static MetricsReport measure(String name, InputStream bytes, MeasurePlan plan, Window window, Reading reading,
+                                        UnaryOperator<Provenance> as) {
+        Tally tally = plan.tally();
+        Coverage coverage = new Coverage(plan);
+        reading.progress().start(name, -1);
+        Provenance p;
+        try {
+            p = OnePassRead.read(new CsvExport(name, plan, window, reading, coverage), tally, bytes);
+        } finally {
+            reading.progress().end();
+        }
+        return report(plan, tally, coverage, List.of(name), p.rows(), List.of(as.apply(p)));
+    }
+
+    private static MetricsReport report(MeasurePlan plan, Tally tally, Coverage coverage, List<String> exports, long dataRows,
+                                        List<Provenance> read) {
+        DataSpec data = plan.spec().data();
+        coverage.requireEveryMetricFound(exports, data.format() == DataSpec.Format.LONG, data.metricColumn(), dataRows);
         return tally.report(read);
     }
 

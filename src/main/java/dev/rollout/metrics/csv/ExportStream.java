@@ -56,18 +56,23 @@ public final class ExportStream implements Closeable {
 
     /** Opens {@code path}, telling {@code bytesRead} the running count of bytes read from the file. */
     static ExportStream open(Path path, LongConsumer bytesRead) throws IOException {
-        MessageDigest sha = sha256Digest();
         InputStream raw = bytes(path);
         try {
-            DigestInputStream digest = new DigestInputStream(new BufferedInputStream(new Counting(raw, bytesRead), BUFFER), sha);
-            InputStream bytes = gzipped(path) ? new GZIPInputStream(digest, BUFFER) : digest;
-            BufferedReader text = decoded(bytes);
-            skipByteOrderMark(text);
-            return new ExportStream(digest, sha, new RecordLimit(text));
+            return of(raw, gzipped(path), bytesRead);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /** The bytes {@code raw} as an export, hashed as they arrive; the stream is closed with it. */
+    static ExportStream of(InputStream raw, boolean gzipped, LongConsumer bytesRead) throws IOException {
+        MessageDigest sha = sha256Digest();
+        DigestInputStream digest = new DigestInputStream(new BufferedInputStream(new Counting(raw, bytesRead), BUFFER), sha);
+        InputStream bytes = gzipped ? new GZIPInputStream(digest, BUFFER) : digest;
+        BufferedReader text = decoded(bytes);
+        skipByteOrderMark(text);
+        return new ExportStream(digest, sha, new RecordLimit(text));
     }
 
     /** A fresh SHA-256 digest: an export's hash in the audit trail, whichever way it is read. */
