@@ -73,14 +73,15 @@ public final class Judge {
     private static Decision decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
                                    List<MetricResult> results, Score score, List<String> reasons) {
         ScoringSpec scoring = spec.scoring();
-        // 1. Too little data to judge anything, including a rollback.
+        // 1. Too little data to judge anything, including a rollback. Without rows (every metric a
+        //    Prometheus query) there is nothing to count: a query without data has no value, and holds.
         boolean enough = true;
-        if (report.candidateRows() < stage.minSamples()) {
+        if (report.countsRows() && report.candidateRows() < stage.minSamples()) {
             reasons.add("only " + report.candidateRows() + " candidate rows in the window; stage " + stage.name()
                     + " needs minSamples " + stage.minSamples());
             enough = false;
         }
-        if (report.hasVariant() && report.baselineRows() < stage.minSamples()) {
+        if (report.countsRows() && report.hasVariant() && report.baselineRows() < stage.minSamples()) {
             reasons.add("only " + report.baselineRows() + " baseline rows in the window; stage " + stage.name()
                     + " needs minSamples " + stage.minSamples());
             enough = false;

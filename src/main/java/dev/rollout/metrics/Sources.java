@@ -2,6 +2,7 @@ package dev.rollout.metrics;
 
 import dev.rollout.RolloutException;
 import dev.rollout.metrics.csv.CsvSource;
+import dev.rollout.metrics.prometheus.PrometheusSource;
 import dev.rollout.spec.MetricSpec;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.SourceSpec;
@@ -55,7 +56,7 @@ public final class Sources {
     static Source named(SourceSpec spec, SourceContext context) {
         return switch (spec.kind()) {
             case SQL -> unbuilt(spec);
-            case PROMETHEUS -> unbuilt(spec);
+            case PROMETHEUS -> new PrometheusSource(spec.match(s -> null, p -> p, c -> null), context);
             case COMMAND -> unbuilt(spec);
         };
     }
