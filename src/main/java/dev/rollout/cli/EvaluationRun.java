@@ -30,9 +30,11 @@ final class EvaluationRun {
         Optional<Instant> from = judged.since();
         Optional<Instant> to = judged.until();
         Window window = new Window(from, to);
-        SourceContext context = new SourceContext(ws.specFile().toAbsolutePath().getParent(), env.vars());
+        SourceContext context = new SourceContext(ws.specFile().toAbsolutePath().getParent(), env.vars(), now);
         MetricsReport report = Sources.of(ws.spec(), files, context).measure(MeasurePlan.of(ws.spec()), window, reading(env));
-        boolean timed = ws.spec().data().timestamp().isPresent();
+        // A Prometheus query is always asked about the window, timestamp column or not.
+        boolean timed = ws.spec().data().timestamp().isPresent()
+                || ws.spec().metrics().stream().anyMatch(m -> m.source().kind() == dev.rollout.spec.MetricSource.Kind.PROMETHEUS);
         Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
                 : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());
         return Judge.evaluate(ws.spec(), judged.stage(), report, judged.timeInStage(), now, bounds, judged.memory());

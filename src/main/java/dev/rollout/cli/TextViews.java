@@ -161,6 +161,11 @@ final class TextViews {
     }
 
     private static String input(Provenance f) {
+        if (f.time().isPresent()) {
+            // A Prometheus query: what was asked and when says what was judged; it has series, not rows.
+            return escaped(inputName(f)) + " query " + escaped(f.query().orElse("")) + " at " + f.time().get()
+                    + " (" + f.rows() + " series)";
+        }
         return escaped(inputName(f)) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
     }
 

@@ -81,14 +81,15 @@ public final class Judge {
             reasons.add(late.get());
             return new Evaluation.Rules(Decision.ROLLBACK, true);
         }
-        // 1. Too little data to judge anything, including a rollback.
+        // 1. Too little data to judge anything, including a rollback. Without rows (every metric a
+        //    Prometheus query) there is nothing to count: a query without data has no value, and holds.
         boolean enough = true;
-        if (report.candidateRows() < stage.minSamples()) {
+        if (report.countsRows() && report.candidateRows() < stage.minSamples()) {
             reasons.add("only " + report.candidateRows() + " candidate rows in the window; stage " + stage.name()
                     + " needs minSamples " + stage.minSamples());
             enough = false;
         }
-        if (report.hasVariant() && report.baselineRows() < stage.minSamples()) {
+        if (report.countsRows() && report.hasVariant() && report.baselineRows() < stage.minSamples()) {
             reasons.add("only " + report.baselineRows() + " baseline rows in the window; stage " + stage.name()
                     + " needs minSamples " + stage.minSamples());
             enough = false;

@@ -12,7 +12,8 @@ import java.util.Map;
  * A spec whose metrics live in several places: each source measures the metrics that name it,
  * with a plan of its own, and the reports are joined into one in the spec's metric order. The
  * row counts that gate {@code minSamples} are the smallest of the sources that count rows: a
- * stage's evidence is as strong as its weakest source.
+ * stage's evidence is as strong as its weakest source. A source without rows (Prometheus)
+ * does not make them 0.
  */
 final class JoinedSources implements Source {
 
@@ -42,19 +43,28 @@ final class JoinedSources implements Source {
         long candidate = Long.MAX_VALUE;
         long other = 0;
         boolean hasVariant = false;
+        boolean countsRows = false;
         for (MetricsReport r : reports) {
             r.measurements().forEach(m -> byName.put(m.metric(), m));
             inputs.addAll(r.inputs());
             notes.addAll(r.notes());
+            hasVariant |= r.hasVariant();
+            if (!r.countsRows()) {
+                continue;
+            }
+            countsRows = true;
             baseline = Math.min(baseline, r.baselineRows());
             candidate = Math.min(candidate, r.candidateRows());
             other = Math.max(other, r.otherRows());
-            hasVariant |= r.hasVariant();
+        }
+        if (!countsRows) {
+            baseline = 0;
+            candidate = 0;
         }
         List<Measurement> measurements = new ArrayList<>();
         for (MetricSpec m : spec.metrics()) {
             measurements.add(byName.get(m.name()));
         }
-        return new MetricsReport(inputs, hasVariant, baseline, candidate, measurements, other, notes);
+        return new MetricsReport(inputs, hasVariant, baseline, candidate, measurements, other, notes, countsRows);
     }
 }

@@ -87,6 +87,9 @@ public final class MeasurePlan {
         for (MetricSpec m : spec.metrics()) {
             Key key = key(m, longFormat);
             keys.add(key);
+            if (key == null) {
+                continue;
+            }
             Optional<Aggregate.Kind> aggregate = aggregate(m.source());
             if (aggregate.filter(a -> a == Aggregate.Kind.MEDIAN || a == Aggregate.Kind.PERCENTILE).isPresent()) {
                 keepValues.add(key);
@@ -104,6 +107,10 @@ public final class MeasurePlan {
         List<Input> inputs = new ArrayList<>();
         int[] byMetric = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
+            if (keys.get(i) == null) {
+                byMetric[i] = NO_INPUT;
+                continue;
+            }
             byMetric[i] = shared.computeIfAbsent(keys.get(i), k -> {
                 inputs.add(new Input(k.kind(), k.columns(), keepValues.contains(k), keepVariance.contains(k)));
                 return inputs.size() - 1;
@@ -112,8 +119,12 @@ public final class MeasurePlan {
         return new MeasurePlan(spec, List.copyOf(inputs), byMetric);
     }
 
+    /** The input a metric reads from rows; null for a metric that has no rows (a Prometheus query). */
     private static Key key(MetricSpec m, boolean longFormat) {
         MetricSource s = m.source();
+        if (s.kind() == MetricSource.Kind.PROMETHEUS) {
+            return null;
+        }
         if (longFormat && s.kind() != MetricSource.Kind.COLUMN_AGGREGATE) {
             // A long export has one value per row; a label pair or an actual/predicted pair needs two cells of one row.
             throw RolloutException.input(Location.of(null, 0, 0, "metric " + m.name()),
@@ -124,12 +135,14 @@ public final class MeasurePlan {
                 c -> c.metric() == MetricSource.ClassificationMetric.AUC
                         ? new Key(Kind.SCORES, List.of(c.actual(), c.score()))
                         : new Key(Kind.LABELS, List.of(c.actual(), c.predicted())),
-                r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())));
+                r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())),
+                p -> null);
     }
 
     /** The aggregate of a column metric; empty for the others. */
     private static Optional<Aggregate.Kind> aggregate(MetricSource s) {
-        return s.match(a -> Optional.of(a.aggregate().kind()), c -> Optional.empty(), r -> Optional.empty());
+        return s.match(a -> Optional.of(a.aggregate().kind()), c -> Optional.empty(), r -> Optional.empty(),
+                p -> Optional.empty());
     }
 
     /** The spec measured: its data block says how rows are shaped, its metrics what to compute. */
@@ -142,7 +155,13 @@ public final class MeasurePlan {
         return inputs;
     }
 
-    /** The index in {@link #inputs()} of the input of the spec's {@code metric}-th metric. */
+    /** {@link #inputOf} of a metric that is not computed from rows: a Prometheus query. */
+    public static final int NO_INPUT = -1;
+
+    /**
+     * The index in {@link #inputs()} of the input of the spec's {@code metric}-th metric, or
+     * {@link #NO_INPUT}; a row source never measures such a metric ({@link Sources} gives it to its own source).
+     */
     public int inputOf(int metric) {
         return byMetric[metric];
     }

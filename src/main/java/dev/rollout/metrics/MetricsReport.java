@@ -15,13 +15,21 @@ import java.util.Optional;
  * @param measurements   one per metric of the spec, in the spec's order
  * @param otherRows      rows in the window whose variant is neither the baseline's nor the candidate's
  * @param notes          what a person should know about the rows: which other variants, how many
+ * @param countsRows     whether the row counts mean anything: false when no metric was computed from rows
+ *                       (every one is a Prometheus query), and then {@code minSamples} does not apply
  */
 public record MetricsReport(List<Provenance> inputs, boolean hasVariant, long baselineRows, long candidateRows,
-                            List<Measurement> measurements, long otherRows, List<String> notes) {
+                            List<Measurement> measurements, long otherRows, List<String> notes, boolean countsRows) {
     public MetricsReport {
         inputs = List.copyOf(inputs);
         measurements = List.copyOf(measurements);
         notes = List.copyOf(notes);
+    }
+
+    /** A report of metrics computed from rows, which it counted. */
+    public MetricsReport(List<Provenance> inputs, boolean hasVariant, long baselineRows, long candidateRows,
+                         List<Measurement> measurements, long otherRows, List<String> notes) {
+        this(inputs, hasVariant, baselineRows, candidateRows, measurements, otherRows, notes, true);
     }
 
     /** A report in which every row in the window is the baseline's or the candidate's. */

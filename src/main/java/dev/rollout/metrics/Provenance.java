@@ -13,7 +13,8 @@ import java.util.Optional;
  * <ul>
  * <li>{@code csv}, {@code parquet}: the file's path as given, the SHA-256 of its bytes as stored;</li>
  * <li>{@code sql}: the JDBC URL without a password, the SHA-256 of the SQL the engine ran ({@code query});</li>
- * <li>{@code prometheus}: the server's URL, the SHA-256 of the response, the expanded query and its {@code time};</li>
+ * <li>{@code prometheus}: the server's URL, the SHA-256 of the response, the expanded query and its {@code time};
+ * {@code rows} are the series in the answer, {@code rowsInWindow} those of the baseline or the candidate;</li>
  * <li>{@code command}: the command line, the SHA-256 of what it printed.</li>
  * </ul>
  *

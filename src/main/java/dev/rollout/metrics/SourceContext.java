@@ -1,6 +1,7 @@
 package dev.rollout.metrics;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,8 +14,10 @@ import java.util.Optional;
  *
  * @param specDirectory the directory of the spec file, absolute
  * @param environment   the variables of the process, as the CLI's {@code Env} holds them
+ * @param now           the evaluation's clock ({@code ROLLOUT_NOW}): where a window without an end ends,
+ *                      for a source that asks a server about an instant (Prometheus)
  */
-public record SourceContext(Path specDirectory, Map<String, String> environment) {
+public record SourceContext(Path specDirectory, Map<String, String> environment, Instant now) {
     public SourceContext {
         environment = Map.copyOf(environment);
     }

@@ -3,6 +3,7 @@ package dev.rollout.metrics;
 import dev.rollout.RolloutException;
 import dev.rollout.metrics.command.CommandSource;
 import dev.rollout.metrics.csv.CsvSource;
+import dev.rollout.metrics.prometheus.PrometheusSource;
 import dev.rollout.spec.MetricSpec;
 import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.SourceSpec;
@@ -54,11 +55,8 @@ public final class Sources {
 
     /** The source one entry of {@code sources:} describes. */
     static Source named(SourceSpec spec, SourceContext context) {
-        return switch (spec.kind()) {
-            case SQL -> unbuilt(spec);
-            case PROMETHEUS -> unbuilt(spec);
-            case COMMAND -> spec.match(sql -> unbuilt(spec), prometheus -> unbuilt(spec), c -> new CommandSource(c, context));
-        };
+        return spec.match(sql -> unbuilt(spec), prometheus -> new PrometheusSource(prometheus, context),
+                command -> new CommandSource(command, context));
     }
 
     /** Until each kind's branch lands: refused by name, never guessed. */

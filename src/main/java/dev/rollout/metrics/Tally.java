@@ -178,20 +178,23 @@ public final class Tally {
                 a -> ((ColumnStats) acc).value(a.aggregate(), variant),
                 c -> c.metric() == MetricSource.ClassificationMetric.AUC ? ((RocAuc) acc).value(c, variant, classes)
                         : ((ConfusionMatrix) acc).value(metric, c, variant, classes),
-                r -> ((RegressionErrors) acc).value(r.metric(), variant));
+                r -> ((RegressionErrors) acc).value(r.metric(), variant),
+                p -> {
+                    throw new IllegalStateException("metric " + metric.name() + " is a Prometheus query: it has no rows to tally");
+                });
     }
 
     /** A classification metric for which a positive label matters; empty for every other metric. */
     private static Optional<MetricSource.Classification> binary(MetricSource s) {
         return s.match(a -> Optional.empty(), c -> Optional.of(c).filter(MetricSource.Classification::binary),
-                r -> Optional.empty());
+                r -> Optional.empty(), p -> Optional.empty());
     }
 
     /** The per-row values a comparison needs; only a column has them (the spec refuses compare: elsewhere). */
     private static Sample sample(MetricSource s, Accumulator acc) {
         return switch (s.kind()) {
             case COLUMN_AGGREGATE -> ((ColumnStats) acc).sample();
-            case CLASSIFICATION, REGRESSION -> Sample.EMPTY;
+            case CLASSIFICATION, REGRESSION, PROMETHEUS -> Sample.EMPTY;
         };
     }
 

@@ -6,14 +6,15 @@ import java.util.function.Function;
 
 /** Where a metric's value comes from: a column's aggregate, or a model-quality metric. */
 public sealed interface MetricSource
-        permits MetricSource.ColumnAggregate, MetricSource.Classification, MetricSource.Regression {
+        permits MetricSource.ColumnAggregate, MetricSource.Classification, MetricSource.Regression,
+        MetricSource.Prometheus {
 
     /**
      * Which of the permitted records this is. Java 17 has no pattern {@code switch}; a switch
      * expression over this enum is exhaustive, so a new kind of metric makes the compiler list
      * every place that must handle it, where an {@code instanceof} ladder would guess.
      */
-    enum Kind { COLUMN_AGGREGATE, CLASSIFICATION, REGRESSION }
+    enum Kind { COLUMN_AGGREGATE, CLASSIFICATION, REGRESSION, PROMETHEUS }
 
     Kind kind();
 
@@ -22,12 +23,12 @@ public sealed interface MetricSource
      * fails to compile at every place that must handle it (Java 17 has no pattern switch).
      */
     <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                Function<Regression, R> regression);
+                Function<Regression, R> regression, Function<Prometheus, R> prometheus);
 
     /** How the value is computed, for tables: {@code p95(latency_ms)}, {@code f1/weighted(y_true, y_pred)}. */
     String label();
 
-    /** The columns of a row it reads, in a wide export. */
+    /** The columns of a row it reads, in a wide export; none for a metric that is not computed from rows. */
     List<String> columns();
 
     /** An aggregate over one column's values in the window, per variant. */
@@ -37,7 +38,7 @@ public sealed interface MetricSource
         }
 
         public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                           Function<Regression, R> regression) {
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus) {
             return column.apply(this);
         }
 
@@ -67,7 +68,7 @@ public sealed interface MetricSource
         }
 
         public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                           Function<Regression, R> regression) {
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus) {
             return classification.apply(this);
         }
 
@@ -97,7 +98,7 @@ public sealed interface MetricSource
         }
 
         public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                           Function<Regression, R> regression) {
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus) {
             return regression.apply(this);
         }
 
@@ -107,6 +108,38 @@ public sealed interface MetricSource
 
         public List<String> columns() {
             return List.of(actual, predicted);
+        }
+    }
+
+    /**
+     * A PromQL query that a Prometheus source evaluates once, at the window's end; its result
+     * has one series per variant, told apart by the source's {@code variantLabel}. The value is
+     * already aggregated by Prometheus, so it has no rows: no {@code aggregate}, no {@code compare},
+     * no part in the row counts.
+     *
+     * @param query the query as written, {@code {{window}}} still in it (see {@link #WINDOW})
+     */
+    record Prometheus(String query) implements MetricSource {
+        /** Replaced by the window's length in seconds ({@code 3600s}), a PromQL range. */
+        public static final String WINDOW = "{{window}}";
+
+        public Kind kind() {
+            return Kind.PROMETHEUS;
+        }
+
+        public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus) {
+            return prometheus.apply(this);
+        }
+
+        /** The query on one line, for a table cell. */
+        public String label() {
+            String line = query.strip().replaceAll("\\s+", " ");
+            return "promql(" + (line.length() <= 60 ? line : line.substring(0, 59) + "…") + ")";
+        }
+
+        public List<String> columns() {
+            return List.of();
         }
     }
 

@@ -349,7 +349,9 @@ public final class SpecLoader {
             }
             MetricSource source;
             Direction defaultDirection = Direction.HIGHER;
-            if (m.has("classification")) {
+            if (m.has("prometheus")) {
+                source = promQuery(m, from);
+            } else if (m.has("classification")) {
                 source = classification(m.map("classification").orElseThrow());
             } else if (m.has("regression")) {
                 source = regression(m.map("regression").orElseThrow());
@@ -359,7 +361,7 @@ public final class SpecLoader {
                 Aggregate aggregate = m.string("aggregate").map(a -> aggregate(m, a)).orElse(Aggregate.MEAN);
                 source = new MetricSource.ColumnAggregate(column, aggregate);
             }
-            if (data.format() == DataSpec.Format.LONG && source.kind() != MetricSource.Kind.COLUMN_AGGREGATE) {
+            if (data.format() == DataSpec.Format.LONG && rowPair(source)) {
                 throw m.errorAt(m.has("classification") ? "classification" : "regression",
                         "classification and regression metrics need the wide format (one column per field)");
             }
@@ -483,13 +485,53 @@ public final class SpecLoader {
 
         /** Whether the kind of source can give this kind of metric its value. */
         void servedBy(SpecNode m, SourceSpec from, MetricSource metric) {
+            boolean query = metric.kind() == MetricSource.Kind.PROMETHEUS;
             switch (from.kind()) {
                 case SQL, COMMAND -> {
-                    // Row sources: every metric computed from rows.
+                    // Row sources: every metric computed from rows; a PromQL query is refused by promQuery.
                 }
-                case PROMETHEUS -> throw m.errorAt("source", "source '" + from.name()
-                        + "' is a Prometheus server: a metric read from it is a query (prometheus: '…')");
+                case PROMETHEUS -> {
+                    if (!query) {
+                        throw m.errorAt("source", "source '" + from.name()
+                                + "' is a Prometheus server: a metric read from it is a query (prometheus: '…')");
+                    }
+                }
             }
+        }
+
+        /** A classification or regression metric, which needs two cells of one row. */
+        static boolean rowPair(MetricSource s) {
+            return switch (s.kind()) {
+                case CLASSIFICATION, REGRESSION -> true;
+                case COLUMN_AGGREGATE, PROMETHEUS -> false;
+            };
+        }
+
+        /**
+         * {@code prometheus: '<PromQL>'}: read from a Prometheus source, already aggregated by
+         * Prometheus, so nothing that works on rows (column, aggregate, compare) goes with it.
+         */
+        MetricSource promQuery(SpecNode m, Optional<SourceSpec> from) {
+            for (String rowKey : List.of("column", "aggregate", "classification", "regression")) {
+                if (m.has(rowKey)) {
+                    throw m.errorAt(rowKey, "a prometheus: metric takes its value from the query, which Prometheus has"
+                            + " already aggregated; remove '" + rowKey + "'");
+                }
+            }
+            if (m.has("compare")) {
+                throw m.errorAt("compare", "compare needs each variant's rows, and a prometheus: metric has none"
+                        + " (its query returns one aggregated value per variant); gate it instead");
+            }
+            String query = m.requiredString("prometheus");
+            if (query.isBlank()) {
+                throw m.errorAt("prometheus", "is an empty query");
+            }
+            if (from.isEmpty() || from.get().kind() != SourceSpec.Kind.PROMETHEUS) {
+                throw m.errorAt(from.isEmpty() ? "prometheus" : "source", "a prometheus: metric reads a Prometheus server:"
+                        + " name a source of kind prometheus with source:" + from.map(f -> " ('" + f.name()
+                        + "' is a " + f.kind().word() + " source)").orElse(""));
+            }
+            return new MetricSource.Prometheus(query);
         }
 
         Aggregate aggregate(SpecNode m, String text) {

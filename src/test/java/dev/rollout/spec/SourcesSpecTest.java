@@ -83,4 +83,51 @@ class SourcesSpecTest {
         assertTrue(e.location().line() >= 22, "names the line in sources: " + e.describe());
         assertTrue(e.describe().startsWith("spec.yaml: "), e.describe());
     }
+
+    static final String PROM = """
+            sources:
+              prom:
+                prometheus: {url: "http://127.0.0.1:9090", variantLabel: version, timeout: 5s}
+              warehouse:
+                sql: {url: "jdbc:duckdb:", table: t}
+            """;
+
+    @Test
+    void aPrometheusMetricIsAQueryOfAPrometheusSource() {
+        RolloutSpec spec = SpecLoaderTest.parse(spec(PROM,
+                "    source: prom\n    prometheus: 'sum by (version) (rate(errors_total[{{window}}]))'\n"));
+        MetricSpec m = spec.metrics().get(0);
+        assertEquals(MetricSource.Kind.PROMETHEUS, m.source().kind());
+        assertEquals("sum by (version) (rate(errors_total[{{window}}]))",
+                m.source().match(a -> null, c -> null, r -> null, MetricSource.Prometheus::query));
+        assertEquals(List.of(), m.source().columns(), "no row columns");
+        SourceSpec.Prometheus prom = spec.sources().get("prom").match(s -> null, p -> p, c -> null);
+        assertEquals("version", prom.variantLabel());
+        assertEquals(Duration.ofSeconds(5), prom.timeout());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no source | '    prometheus: up\n' | metrics[0].prometheus | a prometheus: metric reads a Prometheus server: name a source of kind prometheus with source:",
+            "a sql source | '    source: warehouse\n    prometheus: up\n' | metrics[0].source | ('warehouse' is a sql source)",
+            "a row metric from prometheus | '    source: prom\n' | metrics[0].source | source 'prom' is a Prometheus server: a metric read from it is a query",
+            "compare | '    source: prom\n    prometheus: up\n    compare: {margin: 1}\n' | metrics[0].compare | compare needs each variant's rows, and a prometheus: metric has none",
+            "aggregate | '    source: prom\n    prometheus: up\n    aggregate: p95\n' | metrics[0].aggregate | already aggregated; remove 'aggregate'",
+            "column | '    source: prom\n    prometheus: up\n    column: x\n' | metrics[0].column | remove 'column'",
+            "classification | '    source: prom\n    prometheus: up\n    classification: {actual: a, predicted: b, metric: f1}\n' | metrics[0].classification | remove 'classification'",
+            "an empty query | '    source: prom\n    prometheus: \" \"\n' | metrics[0].prometheus | is an empty query",
+    })
+    void aPrometheusMetricRefusesWhatNeedsRows(String name, String metricSource, String path, String message) {
+        RolloutException e = assertThrows(RolloutException.class, () -> SpecLoaderTest.parse(spec(PROM, metricSource)));
+        assertTrue(e.describe().contains(path) && e.describe().contains(message), e.describe());
+    }
+
+    @Test
+    void aPrometheusMetricNeedsNoWideRows() {
+        String yaml = spec(PROM, "    source: prom\n    prometheus: up\n").replace("data:\n", "data:\n  format: long\n");
+        assertEquals(MetricSource.Kind.PROMETHEUS, SpecLoaderTest.parse(yaml.replace("""
+                  - name: f1
+                    classification: {actual: y_true, predicted: y_pred, metric: f1, average: weighted}
+                """, "")).metrics().get(0).source().kind(), "a long export's rule is about rows");
+    }
 }
