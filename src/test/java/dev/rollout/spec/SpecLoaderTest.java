@@ -180,7 +180,7 @@ class SpecLoaderTest {
     }
 
     @Test
-    void hostileYamlIsRejectedInUnder200Milliseconds(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    void hostileYamlIsRejectedBeforeItIsExpanded(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Path huge = tmp.resolve("huge.yaml");
         try (var w = Files.newBufferedWriter(huge)) {
             w.write("version: 1\nname: x\nnote: \"");
@@ -202,11 +202,14 @@ class SpecLoaderTest {
         String deep = "version: 1\nname: x\nmodel: " + "{a: ".repeat(1000) + "1" + "}".repeat(1000) + "\n";
         for (java.util.function.Supplier<RolloutSpec> hostile : List.<java.util.function.Supplier<RolloutSpec>>of(
                 () -> SpecLoader.load(huge), () -> parse(laughs.toString()), () -> parse(deep))) {
-            long t0 = System.nanoTime();
-            RolloutException e = assertThrows(RolloutException.class, hostile::get);
-            long millis = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(millis < 200, millis + " ms for: " + e.describe());
+            // What is refused says why: the size limit, the alias, the depth. Expanded, the laughs would be 10^9
+            // strings and the stack would overflow on the depth; the bound only catches that, it times nothing
+            // (a loaded CI machine took 237 ms against the 200 ms this test asked before).
+            RolloutException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                    () -> assertThrows(RolloutException.class, hostile::get));
             assertTrue(e.location().line() > 0 || e.describe().contains("1 MiB"), e.describe());
+            assertTrue(e.describe().contains("1 MiB") || e.describe().contains("alias") || e.describe().contains("anchor")
+                    || e.describe().contains("deep") || e.describe().contains("nest"), e.describe());
         }
     }
 
