@@ -37,7 +37,9 @@ public final class MeasurePlan {
         /** A label column and a score column, for AUC. */
         SCORES,
         /** An actual and a predicted number column. */
-        REGRESSION
+        REGRESSION,
+        /** A label column and a score column in [0, 1], for brier, log_loss and ece. */
+        PROBABILITIES
     }
 
     /**
@@ -57,8 +59,9 @@ public final class MeasurePlan {
             return switch (kind) {
                 case NUMBER, TRUTHY -> new ColumnStats(kind == Kind.TRUTHY, keepValues, keepVariance);
                 case LABELS -> new ConfusionMatrix();
-                case SCORES -> new RocAuc();
+                case SCORES -> new ScoresByLabel(false);
                 case REGRESSION -> new RegressionErrors();
+                case PROBABILITIES -> new ScoresByLabel(true);
             };
         }
     }
@@ -123,6 +126,7 @@ public final class MeasurePlan {
                 a -> new Key(a.aggregate().kind() == Aggregate.Kind.RATE ? Kind.TRUTHY : Kind.NUMBER, List.of(a.column())),
                 c -> c.metric() == MetricSource.ClassificationMetric.AUC
                         ? new Key(Kind.SCORES, List.of(c.actual(), c.score()))
+                        : c.metric().calibration() ? new Key(Kind.PROBABILITIES, List.of(c.actual(), c.score()))
                         : new Key(Kind.LABELS, List.of(c.actual(), c.predicted())),
                 r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())));
     }

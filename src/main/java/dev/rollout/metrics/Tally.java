@@ -176,7 +176,8 @@ public final class Tally {
     private static MetricValue value(MetricSpec metric, Accumulator acc, String variant, ClassLabels classes) {
         return metric.source().match(
                 a -> ((ColumnStats) acc).value(a.aggregate(), variant),
-                c -> c.metric() == MetricSource.ClassificationMetric.AUC ? ((RocAuc) acc).value(c, variant, classes)
+                c -> c.metric() == MetricSource.ClassificationMetric.AUC ? RocAuc.value((ScoresByLabel) acc, c, variant, classes)
+                        : c.metric().calibration() ? Calibration.value((ScoresByLabel) acc, c, variant, classes)
                         : ((ConfusionMatrix) acc).value(metric, c, variant, classes),
                 r -> ((RegressionErrors) acc).value(r.metric(), variant));
     }

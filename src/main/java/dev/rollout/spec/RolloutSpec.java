@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param hooks  the commands that move real traffic and hear of events (none by default)
  * @param digest SHA-256 of the spec file's bytes, to notice a spec edited under a rollout
+ * @param slices the metrics also judged per slice of the rows; empty: only overall
  */
 public record RolloutSpec(
         int version,
@@ -20,11 +21,18 @@ public record RolloutSpec(
         List<MetricSpec> metrics,
         ScoringSpec scoring,
         HooksSpec hooks,
-        String digest) {
+        String digest,
+        Optional<SliceSpec> slices) {
 
     public RolloutSpec {
         stages = List.copyOf(stages);
         metrics = List.copyOf(metrics);
+    }
+
+    /** A spec without slices. */
+    public RolloutSpec(int version, String name, ModelSpec model, List<StageSpec> stages, DataSpec data,
+                       List<MetricSpec> metrics, ScoringSpec scoring, HooksSpec hooks, String digest) {
+        this(version, name, model, stages, data, metrics, scoring, hooks, digest, Optional.empty());
     }
 
     public Optional<StageSpec> stage(String stageName) {

@@ -196,6 +196,11 @@ final class SpecNode {
         return out;
     }
 
+    /** The keys of this mapping, in the file's order. */
+    List<String> keys() {
+        return List.copyOf(node.map().keySet());
+    }
+
     SpecNode item(Item item) {
         return of(file, item.path(), item.value());
     }

@@ -31,6 +31,16 @@ final class CliRunner {
         }
     }
 
+    /** The metric named {@code name} in an evaluation's JSON. */
+    static JsonNode metric(JsonNode evaluation, String name) {
+        for (JsonNode m : evaluation.get("metrics")) {
+            if (m.get("name").asText().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no metric " + name + " in " + evaluation);
+    }
+
     private final Map<String, String> vars = new HashMap<>();
 
     CliRunner() {
