@@ -8,6 +8,7 @@ import dev.rollout.spec.DataSpec;
 import dev.rollout.spec.MetricSource;
 import dev.rollout.spec.MetricSpec;
 import dev.rollout.spec.RolloutSpec;
+import dev.rollout.spec.SliceSpec;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,15 +71,29 @@ public final class MeasurePlan {
     private record Key(Kind kind, List<String> columns) {
     }
 
+    /**
+     * Slices a variant may have: each keeps an accumulator per sliced input, so a column of
+     * request ids named in {@code slices.by} must fail clearly rather than fill the memory.
+     */
+    public static final int MAX_SLICES = 1000;
+
     private final RolloutSpec spec;
     private final List<Input> inputs;
     /** The index in {@link #inputs} of each metric's input, in the spec's order. */
     private final int[] byMetric;
+    /** Per input, whether a metric computed per slice reads it. */
+    private final boolean[] sliced;
 
     private MeasurePlan(RolloutSpec spec, List<Input> inputs, int[] byMetric) {
         this.spec = spec;
         this.inputs = inputs;
         this.byMetric = byMetric;
+        this.sliced = new boolean[inputs.size()];
+        spec.slices().ifPresent(s -> {
+            for (int i = 0; i < byMetric.length; i++) {
+                sliced[byMetric[i]] |= s.slices(spec.metrics().get(i).name());
+            }
+        });
     }
 
     /** The plan for every metric of {@code spec}. */
@@ -149,6 +164,21 @@ public final class MeasurePlan {
     /** The index in {@link #inputs()} of the input of the spec's {@code metric}-th metric. */
     public int inputOf(int metric) {
         return byMetric[metric];
+    }
+
+    /** The columns whose values make a slice ({@code slices.by}); empty when the spec has no slices. */
+    public List<String> sliceBy() {
+        return spec.slices().map(SliceSpec::by).orElse(List.of());
+    }
+
+    /** Whether the spec's {@code metric}-th metric is also computed per slice. */
+    public boolean sliced(int metric) {
+        return spec.slices().filter(s -> s.slices(spec.metrics().get(metric).name())).isPresent();
+    }
+
+    /** Whether input {@code input} is read by a metric computed per slice. */
+    boolean slicedInput(int input) {
+        return sliced[input];
     }
 
     /** Whose rows are measured apart: the baseline and the candidate. */

@@ -58,4 +58,25 @@ class SliceReferenceTest {
             check(expected.get("overall").get("v2"), metric, m.candidate(), m.candidateSamples(), metric + " candidate");
         }
     }
+
+    @ParameterizedTest(name = "chunk {0}")
+    @ValueSource(longs = {0, 8192})
+    void everySliceEqualsPandasGroupbyAndScikitLearn(long chunk) {
+        MetricsReport report = read(chunk);
+        JsonNode slices = expected.get("slices");
+        for (String metric : METRICS) {
+            Measurement m = report.measurement(metric).orElseThrow();
+            assertEquals(slices.size(), m.slices().size(), metric + ": one slice per region and device seen");
+            for (Slice slice : m.slices()) {
+                JsonNode want = slices.get(slice.key());
+                assertTrue(want != null, "no reference for slice " + slice.key());
+                String what = metric + " in " + slice.key();
+                assertEquals(want.get("v1").get("rows").asLong(), slice.baselineRows(), what + " baseline rows");
+                assertEquals(want.get("v2").get("rows").asLong(), slice.candidateRows(), what + " candidate rows");
+                Measurement sm = slice.measurement();
+                check(want.get("v1"), metric, sm.baseline(), sm.baselineSamples(), what + " baseline");
+                check(want.get("v2"), metric, sm.candidate(), sm.candidateSamples(), what + " candidate");
+            }
+        }
+    }
 }
