@@ -119,6 +119,9 @@ final class TextViews {
         for (MetricResult m : e.metrics()) {
             m.compare().ifPresent(c -> sb.append("  ").append(escaped(dev.rollout.judge.Comparison.sentence(m.name(), c))).append('\n'));
         }
+        for (MetricResult m : e.metrics()) {
+            slices(sb, m);
+        }
         sb.append("\n  score ").append(formula(e.normalizeBy())).append(" = ")
                 .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a")
                 .append("   promote >= ").append(Numbers.show(e.thresholds().promote()))
@@ -142,6 +145,25 @@ final class TextViews {
             sb.append("  (not recorded)\n");
         }
         return sb.toString();
+    }
+
+    /** A sliced metric's slices, worst first (the judge's order), and its maxGap. */
+    private static void slices(StringBuilder sb, MetricResult m) {
+        if (m.slices().isEmpty()) {
+            return;
+        }
+        Table t = new Table("slice", "baseline", "candidate", "delta", "rows", "gate").right(1, 2, 3, 4);
+        for (Evaluation.SliceResult s : m.slices()) {
+            t.row(s.key(), num(s.baseline()), num(s.candidate()), signed(s.delta()), s.rows().baseline() + " / " + s.rows().candidate(),
+                    GateWord.of(s, m, word -> word));
+        }
+        sb.append("\n  ").append(escaped(m.name())).append(" per slice, worst first\n").append(t.render("    "));
+        m.maxGap().ifPresent(g -> sb.append("    ").append(escaped(GateWord.of(g, word -> word))).append('\n'));
+        for (Evaluation.SliceResult s : m.slices()) {
+            for (String n : s.notes()) {
+                sb.append("    note: ").append(escaped(s.key())).append(": ").append(escaped(n)).append('\n');
+            }
+        }
     }
 
     private static String input(Provenance f) {

@@ -1,10 +1,12 @@
 package dev.rollout.judge;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.rollout.metrics.Provenance;
 import dev.rollout.spec.ScoringSpec.ScoreFormula;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -60,14 +62,50 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
      * @param p       the candidate's value mapped to [0, 1] for the score (empty for gate-only metrics)
      * @param compare the statistical comparison of the rows, when the metric asks for one
      * @param positive the positive label of auc and {@code average: binary}, as given or as chosen (see the notes)
+     * @param slices   the metric per slice, worst first, when {@code slices} names it; their failures are in {@code gate}
+     *                 (left out of the JSON for a metric without slices, so histories of specs without slices keep their bytes)
+     * @param maxGap   the candidate's spread over the judged slices, when {@code slices.maxGap} limits it
      */
     public record MetricResult(String name, String source, double weight, String direction, boolean advisory,
                                OptionalDouble baseline, OptionalDouble candidate, OptionalDouble delta,
                                OptionalDouble p, Samples samples, GateResult gate, List<String> notes,
-                               Optional<CompareResult> compare, Optional<String> positive) {
+                               Optional<CompareResult> compare, Optional<String> positive,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SliceResult> slices,
+                               @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<GapResult> maxGap) {
         public MetricResult {
             notes = List.copyOf(notes);
+            // Histories written before slices (issue 17) have neither.
+            slices = slices == null ? List.of() : List.copyOf(slices);
+            maxGap = maxGap == null ? Optional.empty() : maxGap;
         }
+    }
+
+    /**
+     * One slice of a metric. A slice with fewer than {@code slices.minRows} rows in a variant is
+     * reported, not judged: {@code judged} is false and it has no gate.
+     *
+     * @param rows      rows of each variant in the slice
+     * @param samples   values (or label pairs) that went into each variant's value
+     * @param pAdjusted the comparison's p-value after Holm's adjustment across the metric's judged slices
+     */
+    public record SliceResult(String key, Map<String, String> values, OptionalDouble baseline, OptionalDouble candidate,
+                              OptionalDouble delta, Samples rows, Samples samples, boolean judged,
+                              Optional<GateResult> gate, Optional<CompareResult> compare, OptionalDouble pAdjusted,
+                              List<String> notes) {
+        public SliceResult {
+            values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /**
+     * {@code slices.maxGap}: the candidate's best judged slice minus its worst.
+     *
+     * @param best  the key of the slice with the best value
+     * @param worst the key of the slice with the worst value
+     */
+    public record GapResult(double gap, double max, String best, double bestValue, String worst, double worstValue,
+                            boolean passed) {
     }
 
     /**

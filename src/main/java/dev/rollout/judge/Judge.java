@@ -59,7 +59,7 @@ public final class Judge {
             MetricSpec metric = spec.metrics().get(i);
             Measurement m = report.measurement(metric.name())
                     .orElseThrow(() -> new IllegalStateException("no measurement for " + metric.name()));
-            results.add(judgeMetric(metric, i, m, report.hasVariant(), Optional.ofNullable(memory.get(metric.name()))));
+            results.add(judgeMetric(spec, metric, i, m, report.hasVariant(), Optional.ofNullable(memory.get(metric.name()))));
         }
         Score score = score(spec.scoring(), spec.metrics(), results);
         List<String> reasons = new ArrayList<>();
@@ -170,23 +170,31 @@ public final class Judge {
         return new Score(OptionalDouble.of(weighted.divide(divisor, MC).doubleValue()), missing);
     }
 
-    private static MetricResult judgeMetric(MetricSpec metric, int index, Measurement m, boolean hasVariant,
+    private static MetricResult judgeMetric(RolloutSpec spec, MetricSpec metric, int index, Measurement m, boolean hasVariant,
                                             Optional<SequentialMemory> memory) {
         List<String> notes = new ArrayList<>(m.notes());
-        OptionalDouble delta = m.baseline().isPresent() && m.candidate().isPresent()
-                ? OptionalDouble.of(Numbers.decimal(m.candidate().getAsDouble())
-                .subtract(Numbers.decimal(m.baseline().getAsDouble()), MC).doubleValue())
-                : OptionalDouble.empty();
+        OptionalDouble delta = delta(m);
         OptionalDouble p = metric.weight() > 0 ? p(metric, index, m, notes) : OptionalDouble.empty();
-        GateResult gate = gate(metric, m, hasVariant);
+        GateResult gate = gate(metric, metric.name(), m, hasVariant);
         Optional<CompareResult> compare = metric.compare().map(c ->
                 Comparison.compare(c, metric.direction(), m.baselineRows(), m.candidateRows(), memory));
         if (compare.isPresent()) {
-            gate = withComparison(gate, metric, compare.get());
+            gate = withComparison(gate, metric, metric.name(), compare.get());
         }
+        SliceJudge.Judged slices = spec.slices().filter(s -> s.slices(metric.name()))
+                .map(s -> SliceJudge.judge(s, metric, m, hasVariant)).orElse(SliceJudge.Judged.NONE);
         return new MetricResult(metric.name(), metric.source().label(), metric.weight(), metric.direction().word(),
                 metric.advisory(), m.baseline(), m.candidate(), delta, p,
-                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes, compare, m.positive());
+                new Samples(m.baselineSamples(), m.candidateSamples()), slices.into(gate), notes, compare, m.positive(),
+                slices.slices(), slices.gap());
+    }
+
+    /** candidate − baseline, in decimal; empty without both. */
+    static OptionalDouble delta(Measurement m) {
+        return m.baseline().isPresent() && m.candidate().isPresent()
+                ? OptionalDouble.of(Numbers.decimal(m.candidate().getAsDouble())
+                .subtract(Numbers.decimal(m.baseline().getAsDouble()), MC).doubleValue())
+                : OptionalDouble.empty();
     }
 
     private static OptionalDouble p(MetricSpec metric, int index, Measurement m, List<String> notes) {
@@ -230,18 +238,18 @@ public final class Judge {
         return OptionalDouble.of(ratio.min(BigDecimal.ONE).doubleValue());
     }
 
-    private static GateResult gate(MetricSpec metric, Measurement m, boolean hasVariant) {
+    /** The metric's gate on {@code m}; {@code name} is how the reasons name it ("accuracy", or one slice of it). */
+    static GateResult gate(MetricSpec metric, String name, Measurement m, boolean hasVariant) {
         if (metric.gate().isEmpty()) {
             if (m.candidate().isEmpty()) {
                 return new GateResult(false, false, false,
-                        List.of(metric.name() + " has no candidate value" + why(m)));
+                        List.of(name + " has no candidate value" + why(m)));
             }
             return new GateResult(true, false, false, List.of());
         }
         GateSpec g = metric.gate().get();
         List<String> failures = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
-        String name = metric.name();
         if (m.candidate().isEmpty()) {
             unknown.add(name + " has no candidate value, so its gate cannot be checked" + why(m));
             return new GateResult(false, false, g.critical(), unknown);
@@ -291,16 +299,16 @@ public final class Judge {
      * A comparison is part of the metric's gate: WORSE fails it (and rolls back when the gate is
      * critical), INCONCLUSIVE leaves it unchecked (a hold), NOT_WORSE adds nothing.
      */
-    private static GateResult withComparison(GateResult gate, MetricSpec metric, CompareResult c) {
+    static GateResult withComparison(GateResult gate, MetricSpec metric, String name, CompareResult c) {
         boolean critical = metric.gate().map(GateSpec::critical).orElse(false);
         List<String> reasons = new ArrayList<>(gate.reasons());
         switch (c.verdict()) {
             case WORSE -> {
-                reasons.add(0, Comparison.sentence(metric.name(), c));
+                reasons.add(0, Comparison.sentence(name, c));
                 return new GateResult(false, true, critical, reasons);
             }
             case INCONCLUSIVE -> {
-                reasons.add(Comparison.sentence(metric.name(), c));
+                reasons.add(Comparison.sentence(name, c));
                 return new GateResult(false, gate.failed(), critical, reasons);
             }
             default -> {

@@ -70,6 +70,18 @@ final class CliRunner {
         return new Result(exit, out.toString(), err.toString());
     }
 
+    /** {@code evaluate SPEC --metrics EXPORT --dry-run} with {@code output} options after it. */
+    Result evaluateDryRun(Path spec, Path export, String... output) {
+        String[] args = new String[5 + output.length];
+        args[0] = "evaluate";
+        args[1] = spec.toString();
+        args[2] = "--metrics";
+        args[3] = export.toString();
+        args[4] = "--dry-run";
+        System.arraycopy(output, 0, args, 5, output.length);
+        return run(args);
+    }
+
     /** An environment that discards the output. */
     Env env() {
         return env(new StringWriter(), new StringWriter());
