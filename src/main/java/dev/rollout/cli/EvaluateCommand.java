@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,10 @@ final class EvaluateCommand extends SpecCommand {
     @Option(names = "--metrics", paramLabel = "FILE", required = true,
             description = "A CSV export (.csv or .csv.gz); repeat for several.")
     List<Path> metrics;
+
+    @Option(names = "--labels", paramLabel = "FILE", arity = "1..*",
+            description = "Late labels (CSV, .csv.gz) joined to the predictions on data.labels.key; repeat or list several.")
+    List<Path> labels = new ArrayList<>();
 
     @Option(names = "--since", paramLabel = "TIME", description = "Window start: ISO-8601 instant or a duration ago (2h). Default: when the stage was entered.")
     String since;
@@ -39,7 +44,7 @@ final class EvaluateCommand extends SpecCommand {
         Printer printer = printer();
         Workspace ws = workspace("rollout evaluate");
         Optional<RolloutState> state = ws.store().read();
-        Evaluation evaluation = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env);
+        Evaluation evaluation = EvaluationRun.run(ws, state, metrics, labels, Optional.ofNullable(since), Optional.ofNullable(until), env);
         // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.
         boolean record = !dryRun && Lifecycle.inStage(state).isPresent();
         Outcome outcome = Transition.apply(ws, env, !record, Optional.empty(), Optional.empty(),

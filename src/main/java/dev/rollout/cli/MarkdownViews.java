@@ -31,6 +31,7 @@ final class MarkdownViews {
                 .append("); rows: baseline ").append(e.rows().baseline()).append(", candidate ").append(e.rows().candidate())
                 .append(e.rows().other() > 0 ? ", other variants " + e.rows().other() : "")
                 .append(recorded ? "" : "; not recorded").append(".\n\n");
+        e.labels().ifPresent(l -> sb.append(cell(TextViews.labels(l))).append(".\n\n"));
         sb.append("| metric | baseline | candidate | delta | p | weight | gate |\n|---|--:|--:|--:|--:|--:|---|\n");
         for (MetricResult m : e.metrics()) {
             String gate = GateWord.of(m, word -> "**" + word + "**");

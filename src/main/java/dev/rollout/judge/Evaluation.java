@@ -1,6 +1,7 @@
 package dev.rollout.judge;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.rollout.metrics.LabelCoverage;
 import dev.rollout.metrics.Provenance;
 import dev.rollout.spec.ScoringSpec.ScoreFormula;
 
@@ -17,15 +18,26 @@ import java.util.OptionalDouble;
  * @param score   the weighted score P of the candidate; empty when a metric in it has no value
  * @param rows    rows per variant in the window, and of other variants
  * @param window  the time window the rows were taken from
+ * @param labels  the late labels' coverage, when the spec has {@code data.labels} (left out of the JSON otherwise)
  */
 public record Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
                          ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
-                         List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs) {
+                         List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs,
+                         @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<LabelCoverage> labels) {
 
     public Evaluation {
         reasons = List.copyOf(reasons);
         metrics = List.copyOf(metrics);
         inputs = List.copyOf(inputs);
+        labels = labels == null ? Optional.empty() : labels;
+    }
+
+    /** An evaluation of exports that hold their labels. */
+    public Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
+                      ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
+                      List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs) {
+        this(rollout, stage, at, decision, score, normalizeBy, thresholds, reasons, metrics, rows, window, inputs,
+                Optional.empty());
     }
 
     /** The score's thresholds. */

@@ -5,6 +5,7 @@ import dev.rollout.RolloutException.Location;
 import dev.rollout.judge.Evaluation.GateResult;
 import dev.rollout.judge.Evaluation.MetricResult;
 import dev.rollout.judge.Evaluation.Samples;
+import dev.rollout.metrics.LabelCoverage;
 import dev.rollout.metrics.Measurement;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.spec.GateSpec;
@@ -67,7 +68,7 @@ public final class Judge {
         return new Evaluation(spec.name(), stage.name(), now, decision, score.value, spec.scoring().normalizeBy(),
                 new Evaluation.Thresholds(spec.scoring().promote(), spec.scoring().rollback()), reasons, results,
                 new Evaluation.Rows(report.baselineRows(), report.candidateRows(), report.otherRows(), report.notes()), window,
-                report.inputs());
+                report.inputs(), report.labels());
     }
 
     private static Decision decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
@@ -85,6 +86,7 @@ public final class Judge {
                     + " needs minSamples " + stage.minSamples());
             enough = false;
         }
+        enough &= labelsArrived(report, reasons);
         if (!enough) {
             return Decision.HOLD;
         }
@@ -137,6 +139,37 @@ public final class Judge {
                     + Numbers.show(scoring.promote()) + " and every gate passed");
         }
         return decision;
+    }
+
+    /**
+     * Late labels: too few of a variant's mature predictions labeled yet is too little data to
+     * judge, as too few rows is; the reason gives the numbers.
+     */
+    private static boolean labelsArrived(MetricsReport report, List<String> reasons) {
+        if (report.labels().isEmpty()) {
+            return true;
+        }
+        LabelCoverage c = report.labels().get();
+        boolean enough = coverage(c.candidateLabeled(), c.candidateMature(), c, "candidate", reasons);
+        if (report.hasVariant()) {
+            enough &= coverage(c.baselineLabeled(), c.baselineMature(), c, "baseline", reasons);
+        }
+        return enough;
+    }
+
+    private static boolean coverage(long labeled, long mature, LabelCoverage c, String variant, List<String> reasons) {
+        if (mature == 0) {
+            reasons.add("no mature " + variant + " predictions: none in the window is " + Numbers.duration(c.maturity())
+                    + " old (at or before " + c.matureUntil() + ")");
+            return false;
+        }
+        double share = (double) labeled / mature;
+        if (share < c.minCoverage()) {
+            reasons.add("labels for " + labeled + " of the " + variant + "'s " + mature + " mature predictions ("
+                    + Numbers.show(100 * share) + " %); minCoverage is " + Numbers.show(100 * c.minCoverage()) + " %");
+            return false;
+        }
+        return true;
     }
 
     private record Score(OptionalDouble value, List<String> missing) {

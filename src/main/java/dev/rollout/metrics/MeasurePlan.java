@@ -67,8 +67,11 @@ public final class MeasurePlan {
         }
     }
 
-    /** What makes two metrics' inputs the same. */
-    private record Key(Kind kind, List<String> columns) {
+    /** What makes two metrics' inputs the same; {@code joined}: its first column is the key of a late label. */
+    private record Key(Kind kind, List<String> columns, boolean joined) {
+        Key(Kind kind, List<String> columns) {
+            this(kind, columns, false);
+        }
     }
 
     /**
@@ -83,11 +86,16 @@ public final class MeasurePlan {
     private final int[] byMetric;
     /** Per input, whether a metric computed per slice reads it. */
     private final boolean[] sliced;
+    private final Optional<LabelJoin> join;
+    /** Per input, whether it reads a late label: its first column is then the key the label is found by. */
+    private final boolean[] joined;
 
-    private MeasurePlan(RolloutSpec spec, List<Input> inputs, int[] byMetric) {
+    private MeasurePlan(RolloutSpec spec, List<Input> inputs, int[] byMetric, Optional<LabelJoin> join, boolean[] joined) {
         this.spec = spec;
         this.inputs = inputs;
         this.byMetric = byMetric;
+        this.join = join;
+        this.joined = joined;
         this.sliced = new boolean[inputs.size()];
         spec.slices().ifPresent(s -> {
             for (int i = 0; i < byMetric.length; i++) {
@@ -96,14 +104,22 @@ public final class MeasurePlan {
         });
     }
 
-    /** The plan for every metric of {@code spec}. */
+    /** The plan for every metric of {@code spec}, whose exports hold their labels. */
     public static MeasurePlan of(RolloutSpec spec) {
+        return of(spec, Optional.empty());
+    }
+
+    /**
+     * The plan for every metric of {@code spec}; with {@code join}, the metrics whose actual
+     * column is {@code data.labels.actual} read it from the late labels, found by the key column.
+     */
+    public static MeasurePlan of(RolloutSpec spec, Optional<LabelJoin> join) {
         boolean longFormat = spec.data().format() == DataSpec.Format.LONG;
         Set<Key> keepValues = new HashSet<>();
         Set<Key> keepVariance = new HashSet<>();
         List<Key> keys = new ArrayList<>();
         for (MetricSpec m : spec.metrics()) {
-            Key key = key(m, longFormat);
+            Key key = key(m, longFormat, join.map(j -> j.spec().actual()), join.map(j -> j.spec().key()));
             keys.add(key);
             Optional<Aggregate.Kind> aggregate = aggregate(m.source());
             if (aggregate.filter(a -> a == Aggregate.Kind.MEDIAN || a == Aggregate.Kind.PERCENTILE).isPresent()) {
@@ -120,30 +136,42 @@ public final class MeasurePlan {
         }
         Map<Key, Integer> shared = new LinkedHashMap<>();
         List<Input> inputs = new ArrayList<>();
+        List<Boolean> joined = new ArrayList<>();
         int[] byMetric = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             byMetric[i] = shared.computeIfAbsent(keys.get(i), k -> {
                 inputs.add(new Input(k.kind(), k.columns(), keepValues.contains(k), keepVariance.contains(k)));
+                joined.add(k.joined());
                 return inputs.size() - 1;
             });
         }
-        return new MeasurePlan(spec, List.copyOf(inputs), byMetric);
+        boolean[] joins = new boolean[joined.size()];
+        for (int i = 0; i < joins.length; i++) {
+            joins[i] = joined.get(i);
+        }
+        return new MeasurePlan(spec, List.copyOf(inputs), byMetric, join, joins);
     }
 
-    private static Key key(MetricSpec m, boolean longFormat) {
+    private static Key key(MetricSpec m, boolean longFormat, Optional<String> lateActual, Optional<String> labelKey) {
         MetricSource s = m.source();
         if (longFormat && s.kind() != MetricSource.Kind.COLUMN_AGGREGATE) {
             // A long export has one value per row; a label pair or an actual/predicted pair needs two cells of one row.
             throw RolloutException.input(Location.of(null, 0, 0, "metric " + m.name()),
                     "classification and regression metrics need a wide export (one column per field), but data.format is long");
         }
-        return s.match(
+        Key key = s.match(
                 a -> new Key(a.aggregate().kind() == Aggregate.Kind.RATE ? Kind.TRUTHY : Kind.NUMBER, List.of(a.column())),
                 c -> c.metric() == MetricSource.ClassificationMetric.AUC
                         ? new Key(Kind.SCORES, List.of(c.actual(), c.score()))
                         : c.metric().calibration() ? new Key(Kind.PROBABILITIES, List.of(c.actual(), c.score()))
                         : new Key(Kind.LABELS, List.of(c.actual(), c.predicted())),
                 r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())));
+        Optional<String> actual = s.match(a -> Optional.empty(), c -> Optional.of(c.actual()), r -> Optional.of(r.actual()));
+        if (actual.isPresent() && actual.equals(lateActual)) {
+            // The label comes from the late labels, found by the prediction's key: the row's key cell stands in for it.
+            return new Key(key.kind(), List.of(labelKey.orElseThrow(), key.columns().get(1)), true);
+        }
+        return key;
     }
 
     /** The aggregate of a column metric; empty for the others. */
@@ -179,6 +207,26 @@ public final class MeasurePlan {
     /** Whether input {@code input} is read by a metric computed per slice. */
     boolean slicedInput(int input) {
         return sliced[input];
+    }
+
+    /** The late labels this plan joins to the predictions; empty when the exports hold their labels. */
+    public Optional<LabelJoin> join() {
+        return join;
+    }
+
+    /** Whether input {@code input} reads a late label (its first column is then the key it is found by). */
+    public boolean joined(int input) {
+        return joined[input];
+    }
+
+    /** The first input that reads a late label, whose rows count the coverage; -1 for none. */
+    int coverageInput() {
+        for (int i = 0; i < joined.length; i++) {
+            if (joined[i]) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whose rows are measured apart: the baseline and the candidate. */

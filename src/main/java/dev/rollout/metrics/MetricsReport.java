@@ -15,13 +15,21 @@ import java.util.Optional;
  * @param measurements   one per metric of the spec, in the spec's order
  * @param otherRows      rows in the window whose variant is neither the baseline's nor the candidate's
  * @param notes          what a person should know about the rows: which other variants, how many
+ * @param labels         how many mature predictions found their late label, when the spec has {@code data.labels}
  */
 public record MetricsReport(List<Provenance> inputs, boolean hasVariant, long baselineRows, long candidateRows,
-                            List<Measurement> measurements, long otherRows, List<String> notes) {
+                            List<Measurement> measurements, long otherRows, List<String> notes,
+                            Optional<LabelCoverage> labels) {
     public MetricsReport {
         inputs = List.copyOf(inputs);
         measurements = List.copyOf(measurements);
         notes = List.copyOf(notes);
+    }
+
+    /** A report without late labels. */
+    public MetricsReport(List<Provenance> inputs, boolean hasVariant, long baselineRows, long candidateRows,
+                         List<Measurement> measurements, long otherRows, List<String> notes) {
+        this(inputs, hasVariant, baselineRows, candidateRows, measurements, otherRows, notes, Optional.empty());
     }
 
     /** A report in which every row in the window is the baseline's or the candidate's. */

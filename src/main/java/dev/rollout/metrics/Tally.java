@@ -53,6 +53,10 @@ public final class Tally {
         /** A variant's lane: its slices' lanes by key. */
         private final Map<String, Lane> slices = new HashMap<>();
         private long rows;
+        /** Late labels: this lane's mature predictions, and those of them with a label. */
+        private long mature;
+        private long labeled;
+        private final JoinedRow joined = new JoinedRow();
 
         private Lane(MeasurePlan plan, Cohort cohort, Lane whole, List<String> values) {
             this.plan = plan;
@@ -76,12 +80,33 @@ public final class Tally {
 
         /** Feeds the cells at {@code columns} of {@code row} to input {@code input} (an index in the plan's inputs). */
         public void accept(int input, Cells row, int[] columns) {
+            Cells cells = row;
+            if (plan.joined(input)) {
+                // A late label: only mature predictions count, and only those whose label has arrived.
+                LabelJoin join = plan.join().orElseThrow();
+                boolean mature = join.mature(row);
+                String label = mature ? join.labels().label(row.text(columns[0])) : null;
+                if (input == plan.coverageInput()) {
+                    covered(mature, label != null);
+                }
+                if (label == null) {
+                    return;
+                }
+                cells = joined.set(row, columns[0], label);
+            }
             if (whole != null) {
-                whole.byInput[input].accept(row, columns);
+                whole.byInput[input].accept(cells, columns);
             }
             Accumulator own = byInput[input];
             if (own != null) {
-                own.accept(row, columns);
+                own.accept(cells, columns);
+            }
+        }
+
+        private void covered(boolean isMature, boolean isLabeled) {
+            for (Lane l = this; l != null; l = l.whole) {
+                l.mature += isMature ? 1 : 0;
+                l.labeled += isLabeled ? 1 : 0;
             }
         }
 
@@ -147,6 +172,8 @@ public final class Tally {
                 }
             }
             rows += later.rows;
+            mature += later.mature;
+            labeled += later.labeled;
         }
     }
 
@@ -203,8 +230,11 @@ public final class Tally {
                     : whole);
         }
         List<String> notes = data.variant().flatMap(v -> othersBefore.note(v.baseline(), v.candidate())).stream().toList();
+        Optional<LabelCoverage> coverage = plan.join().map(j -> new LabelCoverage(baseline.mature, baseline.labeled,
+                candidate.mature, candidate.labeled, j.labels().size(), j.labels().files(), j.spec().maturity(),
+                j.matureUntil(), j.spec().minCoverage()));
         return new MetricsReport(inputs, hasVariant, rows(baseline), rows(candidate), measurements,
-                othersBefore.rows(), notes);
+                othersBefore.rows(), notes, coverage);
     }
 
     /**

@@ -255,8 +255,25 @@ public final class SpecLoader {
                 delimiter = delim.get().charAt(0);
             }
             List<String> missing = d.has("missing") ? missing(d) : DataSpec.DEFAULT_MISSING;
+            Optional<LabelsSpec> labels = d.map("labels").map(l -> labels(l, timestamp, format));
             d.finish();
-            return new DataSpec(timestamp, variant, format, metricColumn, valueColumn, delimiter, missing);
+            return new DataSpec(timestamp, variant, format, metricColumn, valueColumn, delimiter, missing, labels);
+        }
+
+        /** {@code data.labels}: labels joined to the predictions on a key, from {@code --labels} files. */
+        LabelsSpec labels(SpecNode l, Optional<String> timestamp, DataSpec.Format format) {
+            String key = l.requiredString("key");
+            String actual = l.requiredString("actual");
+            Duration maturity = l.duration("maturity").orElse(Duration.ZERO);
+            if (!maturity.isZero() && timestamp.isEmpty()) {
+                throw l.errorAt("maturity", "maturity needs data.timestamp: a prediction's age is read from it");
+            }
+            if (format == DataSpec.Format.LONG) {
+                throw l.errorAt("key", "labels are joined to wide exports only (one row per prediction)");
+            }
+            double minCoverage = l.number("minCoverage", 0, 1).orElse(0.0);
+            l.finish();
+            return new LabelsSpec(key, actual, maturity, minCoverage);
         }
 
         /** {@code data.missing}: the cell texts that mean no value; they replace the default list. */
