@@ -272,7 +272,7 @@ function _picocli_rollout_evaluate() {
 
   local commands=""
   local flag_opts="'--no-color' '--verbose' '--dry-run' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--metrics' '--since' '--until'"
+  local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--metrics' '--labels' '--since' '--until'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -287,6 +287,12 @@ function _picocli_rollout_evaluate() {
       return
       ;;
     '--metrics')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--labels')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
@@ -324,7 +330,7 @@ function _picocli_rollout_advance() {
 
   local commands=""
   local flag_opts="'--no-color' '--verbose' '--force' '--rollback-on-fail' '--restart' '--dry-run' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--metrics' '--since' '--until' '--reason' '--if-stage'"
+  local arg_opts="'--state' '-o' '--output' '--lock-timeout' '--metrics' '--labels' '--since' '--until' '--reason' '--if-stage'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -339,6 +345,12 @@ function _picocli_rollout_advance() {
       return
       ;;
     '--metrics')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--labels')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files

@@ -24,6 +24,10 @@ final class AdvanceCommand extends SpecCommand {
     @Option(names = "--metrics", paramLabel = "FILE", description = "Evaluate these exports first, then advance on PROMOTE.")
     List<Path> metrics = new ArrayList<>();
 
+    @Option(names = "--labels", paramLabel = "FILE", arity = "1..*",
+            description = "Late labels for --metrics (CSV, .csv.gz) joined to the predictions on data.labels.key; repeat or list several.")
+    List<Path> labels = new ArrayList<>();
+
     @Option(names = "--since", paramLabel = "TIME", description = "Window start for --metrics (default: when the stage was entered).")
     String since;
 
@@ -66,7 +70,7 @@ final class AdvanceCommand extends SpecCommand {
         // A spec whose every metric names a source is evaluated from them; with file metrics, --metrics asks for it.
         if (!metrics.isEmpty() || !ws.spec().readsFiles()) {
             if (options.evaluates(state)) {
-                evaluation = Optional.of(EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since),
+                evaluation = Optional.of(EvaluationRun.run(ws, state, metrics, labels, Optional.ofNullable(since),
                         Optional.ofNullable(until), env));
             } else if (!metrics.isEmpty()) {
                 warnings.add("--metrics not evaluated: the rollout is not in a stage yet, so there is nothing to judge");

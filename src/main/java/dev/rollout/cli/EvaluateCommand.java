@@ -27,6 +27,10 @@ final class EvaluateCommand extends SpecCommand {
     @Spec
     CommandLine.Model.CommandSpec command;
 
+    @Option(names = "--labels", paramLabel = "FILE", arity = "1..*",
+            description = "Late labels (CSV, .csv.gz) joined to the predictions on data.labels.key; repeat or list several.")
+    List<Path> labels = new ArrayList<>();
+
     @Option(names = "--since", paramLabel = "TIME", description = "Window start: ISO-8601 instant or a duration ago (2h). Default: when the stage was entered.")
     String since;
 
@@ -49,7 +53,7 @@ final class EvaluateCommand extends SpecCommand {
                     + " (metrics without a source: read the exports)");
         }
         Optional<RolloutState> state = ws.store().read();
-        Evaluation judged = EvaluationRun.run(ws, state, metrics, Optional.ofNullable(since), Optional.ofNullable(until), env);
+        Evaluation judged = EvaluationRun.run(ws, state, metrics, labels, Optional.ofNullable(since), Optional.ofNullable(until), env);
         // Only a rollout in a stage records evaluations; otherwise nothing is written, not even a lock file.
         boolean record = !dryRun && Lifecycle.inStage(state).isPresent();
         Outcome outcome = Transition.apply(ws, env, !record, Optional.empty(), Optional.empty(),

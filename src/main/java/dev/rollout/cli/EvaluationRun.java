@@ -4,12 +4,16 @@ import dev.rollout.judge.Evaluation;
 import dev.rollout.judge.Judge;
 import dev.rollout.lifecycle.RolloutState;
 import dev.rollout.lifecycle.StageWindow;
+import dev.rollout.metrics.LabelJoin;
+import dev.rollout.metrics.Labels;
 import dev.rollout.metrics.MeasurePlan;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.metrics.Reading;
 import dev.rollout.metrics.SourceContext;
 import dev.rollout.metrics.Sources;
 import dev.rollout.metrics.Window;
+import dev.rollout.spec.LabelsSpec;
+import dev.rollout.spec.RolloutSpec;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,22 +26,41 @@ final class EvaluationRun {
     private EvaluationRun() {
     }
 
-    static Evaluation run(Workspace ws, Optional<RolloutState> state, List<Path> files, Optional<String> since,
-                          Optional<String> until, Env env) {
+    static Evaluation run(Workspace ws, Optional<RolloutState> state, List<Path> files, List<Path> labelFiles,
+                          Optional<String> since, Optional<String> until, Env env) {
         Instant now = env.now();
         StageWindow judged = StageWindow.of(ws.spec(), state, now)
                 .moved(since.map(s -> TimeOption.parse("--since", s, now)), until.map(s -> TimeOption.parse("--until", s, now)));
         Optional<Instant> from = judged.since();
         Optional<Instant> to = judged.until();
         Window window = new Window(from, to);
+        Optional<LabelJoin> join = join(ws.spec(), labelFiles, to.orElse(now));
         SourceContext context = new SourceContext(ws.specFile().toAbsolutePath().getParent(), env.vars(), now);
-        MetricsReport report = Sources.of(ws.spec(), files, context).measure(MeasurePlan.of(ws.spec()), window, reading(env));
+        MetricsReport report = Sources.of(ws.spec(), files, context).measure(MeasurePlan.of(ws.spec(), join), window, reading(env));
         // A Prometheus query is always asked about the window, timestamp column or not.
         boolean timed = ws.spec().data().timestamp().isPresent()
                 || ws.spec().metrics().stream().anyMatch(m -> m.source().kind() == dev.rollout.spec.MetricSource.Kind.PROMETHEUS);
         Evaluation.WindowBounds bounds = timed ? new Evaluation.WindowBounds(from, to)
                 : new Evaluation.WindowBounds(Optional.empty(), Optional.empty());
         return Judge.evaluate(ws.spec(), judged.stage(), report, judged.timeInStage(), now, bounds, judged.memory());
+    }
+
+    /** The late labels of {@code --labels}, mature up to {@code end} minus data.labels.maturity. */
+    private static Optional<LabelJoin> join(RolloutSpec spec, List<Path> files, Instant end) {
+        Optional<LabelsSpec> labels = spec.data().labels();
+        if (labels.isEmpty()) {
+            if (!files.isEmpty()) {
+                throw dev.rollout.RolloutException.input("--labels needs data.labels in the spec: {key, actual} name the"
+                        + " column the labels are joined on and the label column");
+            }
+            return Optional.empty();
+        }
+        if (files.isEmpty()) {
+            throw dev.rollout.RolloutException.input("the spec's data.labels reads late labels: name the label files"
+                    + " with --labels FILE");
+        }
+        LabelsSpec l = labels.get();
+        return Optional.of(new LabelJoin(l, Labels.read(files, l, spec.data()), end.minus(l.maturity())));
     }
 
     /**

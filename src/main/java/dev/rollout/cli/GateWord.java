@@ -1,7 +1,10 @@
 package dev.rollout.cli;
 
+import dev.rollout.judge.Evaluation.GapResult;
 import dev.rollout.judge.Evaluation.GateResult;
 import dev.rollout.judge.Evaluation.MetricResult;
+import dev.rollout.judge.Evaluation.SliceResult;
+import dev.rollout.judge.Numbers;
 
 import java.util.function.UnaryOperator;
 
@@ -24,11 +27,29 @@ final class GateWord {
 
     /** The gate's words, with {@code emphasis} applied to FAIL as the format does it (bold in Markdown). */
     static String of(MetricResult m, UnaryOperator<String> emphasis) {
-        String word = switch (outcome(m.gate())) {
+        return word(m.gate(), emphasis) + (m.gate().critical() ? " (critical)" : "") + (m.advisory() ? ", advisory" : "");
+    }
+
+    /** A slice's gate: as the metric's, or "not judged" for a slice with too few rows. */
+    static String of(SliceResult s, MetricResult m, UnaryOperator<String> emphasis) {
+        if (!s.judged() || s.gate().isEmpty()) {
+            return "not judged";
+        }
+        return word(s.gate().get(), emphasis) + (m.gate().critical() ? " (critical)" : "") + (m.advisory() ? ", advisory" : "");
+    }
+
+    private static String word(GateResult gate, UnaryOperator<String> emphasis) {
+        return switch (outcome(gate)) {
             case PASS -> "pass";
             case FAIL -> emphasis.apply("FAIL");
             case NO_VALUE -> "no value";
         };
-        return word + (m.gate().critical() ? " (critical)" : "") + (m.advisory() ? ", advisory" : "");
+    }
+
+    /** "maxGap 0.05: 0.64 between region=eu and region=apac, FAIL". */
+    static String of(GapResult g, UnaryOperator<String> emphasis) {
+        return "maxGap " + Numbers.show(g.max()) + ": the candidate's slices differ by " + Numbers.show(g.gap()) + " (best "
+                + g.best() + " " + Numbers.show(g.bestValue()) + ", worst " + g.worst() + " " + Numbers.show(g.worstValue())
+                + "), " + (g.passed() ? "pass" : emphasis.apply("FAIL"));
     }
 }

@@ -32,6 +32,7 @@ final class MarkdownViews {
                 .append("); rows: baseline ").append(e.rows().baseline()).append(", candidate ").append(e.rows().candidate())
                 .append(e.rows().other() > 0 ? ", other variants " + e.rows().other() : "")
                 .append(recorded ? "" : "; not recorded").append(".\n\n");
+        e.labels().ifPresent(l -> sb.append(cell(TextViews.labels(l))).append(".\n\n"));
         sb.append("| metric | baseline | candidate | delta | p | weight | gate |\n|---|--:|--:|--:|--:|--:|---|\n");
         for (MetricResult m : e.metrics()) {
             String gate = GateWord.of(m, word -> "**" + word + "**");
@@ -45,6 +46,9 @@ final class MarkdownViews {
         if (!positives.isEmpty()) {
             sb.append("Positive label: ").append(positives).append(".\n\n");
         }
+        for (MetricResult m : e.metrics()) {
+            slices(sb, m);
+        }
         for (String r : e.reasons()) {
             sb.append("- ").append(cell(r)).append('\n');
         }
@@ -56,6 +60,23 @@ final class MarkdownViews {
                     .append(f.rowsInWindow()).append(" in window)\n");
         }
         return sb.toString();
+    }
+
+    /** A sliced metric's table, worst slice first. */
+    private static void slices(StringBuilder sb, MetricResult m) {
+        if (m.slices().isEmpty()) {
+            return;
+        }
+        sb.append("**").append(cell(m.name())).append("** per slice, worst first:\n\n")
+                .append("| slice | baseline | candidate | delta | rows | gate |\n|---|--:|--:|--:|--:|---|\n");
+        for (Evaluation.SliceResult s : m.slices()) {
+            sb.append("| ").append(cell(s.key())).append(" | ").append(TextViews.num(s.baseline())).append(" | ")
+                    .append(TextViews.num(s.candidate())).append(" | ").append(TextViews.signed(s.delta())).append(" | ")
+                    .append(s.rows().baseline()).append(" / ").append(s.rows().candidate()).append(" | ")
+                    .append(GateWord.of(s, m, word -> "**" + word + "**")).append(" |\n");
+        }
+        m.maxGap().ifPresent(g -> sb.append('\n').append(cell(GateWord.of(g, word -> word))).append('\n'));
+        sb.append('\n');
     }
 
     static String status(Views.RolloutView v) {

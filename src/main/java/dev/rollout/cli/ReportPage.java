@@ -212,6 +212,7 @@ final class ReportPage {
                         .append("</td></tr>\n");
             }
             h.append("</table>\n");
+            metrics.forEach(m -> slices(h, m));
         }
         if (!e.reasons().isEmpty()) {
             h.append("<ul>");
@@ -226,6 +227,27 @@ final class ReportPage {
                     .append(")</li>"));
             h.append("</ul>\n");
         }
+    }
+
+    /** A sliced metric's table, worst slice first. */
+    private static void slices(StringBuilder h, Evaluation.MetricResult m) {
+        if (m.slices().isEmpty()) {
+            return;
+        }
+        h.append("<h3>").append(esc(m.name())).append(" per slice</h3>\n<table><tr><th>slice</th><th>baseline</th>"
+                + "<th>candidate</th><th>delta</th><th>rows</th><th>gate</th></tr>\n");
+        for (Evaluation.SliceResult s : m.slices()) {
+            String color = s.gate().map(g -> switch (GateWord.outcome(g)) {
+                case PASS -> "pass";
+                case FAIL, NO_VALUE -> "fail";
+            }).orElse("n");
+            h.append("<tr><td>").append(esc(s.key())).append("</td>").append(numCell(s.baseline())).append(numCell(s.candidate()))
+                    .append(numCell(s.delta())).append("<td class=\"n\">").append(s.rows().baseline()).append(" / ")
+                    .append(s.rows().candidate()).append("</td><td class=\"").append(color).append("\">")
+                    .append(esc(GateWord.of(s, m, word -> word))).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+        m.maxGap().ifPresent(g -> h.append("<p>").append(esc(GateWord.of(g, word -> word))).append("</p>\n"));
     }
 
     private static void history(StringBuilder h, List<HistoryEvent> events) {

@@ -6,6 +6,7 @@ import dev.rollout.judge.Evaluation.MetricResult;
 import dev.rollout.judge.Numbers;
 import dev.rollout.lifecycle.HistoryEvent;
 import dev.rollout.lifecycle.Status;
+import dev.rollout.metrics.LabelCoverage;
 import dev.rollout.metrics.Provenance;
 import dev.rollout.spec.ScoringSpec.ScoreFormula;
 import picocli.CommandLine.Help.Ansi;
@@ -121,6 +122,7 @@ final class TextViews {
                     .append(e.window().until().map(Object::toString).orElse("…")).append(')');
         }
         sb.append('\n');
+        e.labels().ifPresent(l -> sb.append("  ").append(escaped(labels(l))).append('\n'));
         Table t = new Table("metric", "baseline", "candidate", "delta", "p", "weight", "gate").right(1, 2, 3, 4, 5);
         for (MetricResult m : e.metrics()) {
             t.row(m.name(), num(m.baseline()), num(m.candidate()), signed(m.delta()), num(m.p()), Numbers.show(m.weight()),
@@ -134,6 +136,9 @@ final class TextViews {
         }
         for (MetricResult m : e.metrics()) {
             m.compare().ifPresent(c -> sb.append("  ").append(escaped(dev.rollout.judge.Comparison.sentence(m.name(), c))).append('\n'));
+        }
+        for (MetricResult m : e.metrics()) {
+            slices(sb, m);
         }
         sb.append("\n  score ").append(formula(e.normalizeBy())).append(" = ")
                 .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a")
@@ -158,6 +163,38 @@ final class TextViews {
             sb.append("  (not recorded)\n");
         }
         return sb.toString();
+    }
+
+    /** A sliced metric's slices, worst first (the judge's order), and its maxGap. */
+    private static void slices(StringBuilder sb, MetricResult m) {
+        if (m.slices().isEmpty()) {
+            return;
+        }
+        Table t = new Table("slice", "baseline", "candidate", "delta", "rows", "gate").right(1, 2, 3, 4);
+        for (Evaluation.SliceResult s : m.slices()) {
+            t.row(s.key(), num(s.baseline()), num(s.candidate()), signed(s.delta()), s.rows().baseline() + " / " + s.rows().candidate(),
+                    GateWord.of(s, m, word -> word));
+        }
+        sb.append("\n  ").append(escaped(m.name())).append(" per slice, worst first\n").append(t.render("    "));
+        m.maxGap().ifPresent(g -> sb.append("    ").append(escaped(GateWord.of(g, word -> word))).append('\n'));
+        for (Evaluation.SliceResult s : m.slices()) {
+            for (String n : s.notes()) {
+                sb.append("    note: ").append(escaped(s.key())).append(": ").append(escaped(n)).append('\n');
+            }
+        }
+    }
+
+    /** "labels: candidate 643 of 1015 mature predictions (63.3 %), baseline …; 3719 labels from 2 files; mature until …". */
+    static String labels(LabelCoverage l) {
+        return "labels: candidate " + l.candidateLabeled() + " of " + l.candidateMature() + " mature predictions"
+                + percent(l.candidate()) + ", baseline " + l.baselineLabeled() + " of " + l.baselineMature() + percent(l.baseline())
+                + "; " + l.labels() + " labels from " + String.join(", ", l.files()) + "; mature: at or before "
+                + l.matureUntil() + " (maturity " + Numbers.duration(l.maturity()) + "), minCoverage "
+                + Numbers.show(100 * l.minCoverage()) + " %";
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "" : " (" + Numbers.show(Math.round(share * 1000) / 10.0) + " %)";
     }
 
     private static String input(Provenance f) {

@@ -185,6 +185,48 @@ public final class Comparison {
                 OptionalDouble.empty(), spec.confidence(), margin, samples, Verdict.INCONCLUSIVE, List.of(reason), memory);
     }
 
+    /**
+     * Holm's step-down adjustment of the p-values among {@code results} (empty and p-less ones
+     * take no part): sorted ascending, p_(i) becomes max over j ≤ i of min(1, (m − j + 1)·p_(j)).
+     * It keeps the chance of calling any of m slices worse by luck below 1 − confidence.
+     */
+    static OptionalDouble[] holm(List<Optional<CompareResult>> results) {
+        List<Integer> tested = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).flatMap(r -> r.pValue().isPresent() ? Optional.of(r) : Optional.empty()).isPresent()) {
+                tested.add(i);
+            }
+        }
+        tested.sort((a, b) -> Double.compare(results.get(a).orElseThrow().pValue().getAsDouble(),
+                results.get(b).orElseThrow().pValue().getAsDouble()));
+        OptionalDouble[] adjusted = new OptionalDouble[results.size()];
+        Arrays.fill(adjusted, OptionalDouble.empty());
+        int m = tested.size();
+        double running = 0;
+        for (int j = 0; j < m; j++) {
+            double p = results.get(tested.get(j)).orElseThrow().pValue().getAsDouble();
+            running = Math.max(running, Math.min(1, (m - j) * p));
+            adjusted[tested.get(j)] = OptionalDouble.of(running);
+        }
+        return adjusted;
+    }
+
+    /**
+     * A comparison after Holm's adjustment across {@code tests} comparisons: a WORSE verdict
+     * stands only when the adjusted p-value is below 1 − confidence too; otherwise it is
+     * inconclusive, and says why.
+     */
+    static CompareResult afterHolm(CompareResult r, OptionalDouble adjusted, int tests) {
+        if (r.verdict() != Verdict.WORSE || adjusted.isEmpty() || adjusted.getAsDouble() < 1 - r.confidence()) {
+            return r;
+        }
+        List<String> reasons = new ArrayList<>(r.reasons());
+        reasons.add("worse at p " + pValue(r.pValue().getAsDouble()) + ", but not after Holm's adjustment across "
+                + tests + " slices (p " + pValue(adjusted.getAsDouble()) + ")");
+        return new CompareResult(r.test(), r.estimate(), r.lower(), r.upper(), r.pValue(), r.confidence(), r.margin(),
+                r.samples(), Verdict.INCONCLUSIVE, reasons, r.memory());
+    }
+
     private static String pValue(double p) {
         return p < 1e-4 ? "< 0.0001" : Numbers.show(p);
     }

@@ -1,10 +1,13 @@
 package dev.rollout.judge;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.rollout.metrics.LabelCoverage;
 import dev.rollout.metrics.Provenance;
 import dev.rollout.spec.ScoringSpec.ScoreFormula;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -15,24 +18,26 @@ import java.util.OptionalDouble;
  * @param score   the weighted score P of the candidate; empty when a metric in it has no value
  * @param rows    rows per variant in the window, and of other variants
  * @param window  the time window the rows were taken from
+ * @param labels  the late labels' coverage, when the spec has {@code data.labels} (left out of the JSON otherwise)
  */
 public record Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
                          ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
                          List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs,
-                         Rules rules) {
+                         Rules rules, @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<LabelCoverage> labels) {
 
     public Evaluation {
         reasons = List.copyOf(reasons);
         metrics = List.copyOf(metrics);
         inputs = List.copyOf(inputs);
+        labels = labels == null ? Optional.empty() : labels;
     }
 
-    /** An evaluation whose decision is the rules' own, as one without rollbackAfter has. */
+    /** An evaluation whose decision is the rules' own, as one without rollbackAfter has, of exports that hold their labels. */
     public Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
                       ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
                       List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs) {
         this(rollout, stage, at, decision, score, normalizeBy, thresholds, reasons, metrics, rows, window, inputs,
-                new Rules(decision, false));
+                new Rules(decision, false), Optional.empty());
     }
 
     /**
@@ -51,7 +56,7 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
         all.add(reason);
         all.addAll(reasons);
         return new Evaluation(rollout, stage, at, decided, score, normalizeBy, thresholds, all, metrics, rows, window, inputs,
-                rules);
+                rules, labels);
     }
 
     /** The score's thresholds. */
@@ -88,14 +93,50 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
      * @param p       the candidate's value mapped to [0, 1] for the score (empty for gate-only metrics)
      * @param compare the statistical comparison of the rows, when the metric asks for one
      * @param positive the positive label of auc and {@code average: binary}, as given or as chosen (see the notes)
+     * @param slices   the metric per slice, worst first, when {@code slices} names it; their failures are in {@code gate}
+     *                 (left out of the JSON for a metric without slices, so histories of specs without slices keep their bytes)
+     * @param maxGap   the candidate's spread over the judged slices, when {@code slices.maxGap} limits it
      */
     public record MetricResult(String name, String source, double weight, String direction, boolean advisory,
                                OptionalDouble baseline, OptionalDouble candidate, OptionalDouble delta,
                                OptionalDouble p, Samples samples, GateResult gate, List<String> notes,
-                               Optional<CompareResult> compare, Optional<String> positive) {
+                               Optional<CompareResult> compare, Optional<String> positive,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SliceResult> slices,
+                               @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<GapResult> maxGap) {
         public MetricResult {
             notes = List.copyOf(notes);
+            // Histories written before slices (issue 17) have neither.
+            slices = slices == null ? List.of() : List.copyOf(slices);
+            maxGap = maxGap == null ? Optional.empty() : maxGap;
         }
+    }
+
+    /**
+     * One slice of a metric. A slice with fewer than {@code slices.minRows} rows in a variant is
+     * reported, not judged: {@code judged} is false and it has no gate.
+     *
+     * @param rows      rows of each variant in the slice
+     * @param samples   values (or label pairs) that went into each variant's value
+     * @param pAdjusted the comparison's p-value after Holm's adjustment across the metric's judged slices
+     */
+    public record SliceResult(String key, Map<String, String> values, OptionalDouble baseline, OptionalDouble candidate,
+                              OptionalDouble delta, Samples rows, Samples samples, boolean judged,
+                              Optional<GateResult> gate, Optional<CompareResult> compare, OptionalDouble pAdjusted,
+                              List<String> notes) {
+        public SliceResult {
+            values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /**
+     * {@code slices.maxGap}: the candidate's best judged slice minus its worst.
+     *
+     * @param best  the key of the slice with the best value
+     * @param worst the key of the slice with the worst value
+     */
+    public record GapResult(double gap, double max, String best, double bestValue, String worst, double worstValue,
+                            boolean passed) {
     }
 
     /**

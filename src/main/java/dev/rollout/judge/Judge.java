@@ -5,6 +5,7 @@ import dev.rollout.RolloutException.Location;
 import dev.rollout.judge.Evaluation.GateResult;
 import dev.rollout.judge.Evaluation.MetricResult;
 import dev.rollout.judge.Evaluation.Samples;
+import dev.rollout.metrics.LabelCoverage;
 import dev.rollout.metrics.Measurement;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.spec.GateSpec;
@@ -59,7 +60,7 @@ public final class Judge {
             MetricSpec metric = spec.metrics().get(i);
             Measurement m = report.measurement(metric.name())
                     .orElseThrow(() -> new IllegalStateException("no measurement for " + metric.name()));
-            results.add(judgeMetric(metric, i, m, report.hasVariant(), Optional.ofNullable(memory.get(metric.name()))));
+            results.add(judgeMetric(spec, metric, i, m, report.hasVariant(), Optional.ofNullable(memory.get(metric.name()))));
         }
         Score score = score(spec.scoring(), spec.metrics(), results);
         List<String> reasons = new ArrayList<>();
@@ -67,7 +68,7 @@ public final class Judge {
         return new Evaluation(spec.name(), stage.name(), now, rules.decision(), score.value, spec.scoring().normalizeBy(),
                 new Evaluation.Thresholds(spec.scoring().promote(), spec.scoring().rollback()), reasons, results,
                 new Evaluation.Rows(report.baselineRows(), report.candidateRows(), report.otherRows(), report.notes()), window,
-                report.inputs(), rules);
+                report.inputs(), rules, report.labels());
     }
 
     private static Evaluation.Rules decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
@@ -94,6 +95,7 @@ public final class Judge {
                     + " needs minSamples " + stage.minSamples());
             enough = false;
         }
+        enough &= labelsArrived(report, reasons);
         if (!enough) {
             return new Evaluation.Rules(Decision.HOLD, false);
         }
@@ -179,6 +181,37 @@ public final class Judge {
         return candidate.isEmpty() && metric.onMissing() == MetricSpec.OnMissing.IGNORE;
     }
 
+    /**
+     * Late labels: too few of a variant's mature predictions labeled yet is too little data to
+     * judge, as too few rows is; the reason gives the numbers.
+     */
+    private static boolean labelsArrived(MetricsReport report, List<String> reasons) {
+        if (report.labels().isEmpty()) {
+            return true;
+        }
+        LabelCoverage c = report.labels().get();
+        boolean enough = coverage(c.candidateLabeled(), c.candidateMature(), c, "candidate", reasons);
+        if (report.hasVariant()) {
+            enough &= coverage(c.baselineLabeled(), c.baselineMature(), c, "baseline", reasons);
+        }
+        return enough;
+    }
+
+    private static boolean coverage(long labeled, long mature, LabelCoverage c, String variant, List<String> reasons) {
+        if (mature == 0) {
+            reasons.add("no mature " + variant + " predictions: none in the window is " + Numbers.duration(c.maturity())
+                    + " old (at or before " + c.matureUntil() + ")");
+            return false;
+        }
+        double share = (double) labeled / mature;
+        if (share < c.minCoverage()) {
+            reasons.add("labels for " + labeled + " of the " + variant + "'s " + mature + " mature predictions ("
+                    + Numbers.show(100 * share) + " %); minCoverage is " + Numbers.show(100 * c.minCoverage()) + " %");
+            return false;
+        }
+        return true;
+    }
+
     private record Score(OptionalDouble value, List<String> missing) {
     }
 
@@ -216,27 +249,35 @@ public final class Judge {
         return new Score(OptionalDouble.of(weighted.divide(divisor, MC).doubleValue()), missing);
     }
 
-    private static MetricResult judgeMetric(MetricSpec metric, int index, Measurement m, boolean hasVariant,
+    private static MetricResult judgeMetric(RolloutSpec spec, MetricSpec metric, int index, Measurement m, boolean hasVariant,
                                             Optional<SequentialMemory> memory) {
         List<String> notes = new ArrayList<>(m.notes());
-        OptionalDouble delta = m.baseline().isPresent() && m.candidate().isPresent()
-                ? OptionalDouble.of(Numbers.decimal(m.candidate().getAsDouble())
-                .subtract(Numbers.decimal(m.baseline().getAsDouble()), MC).doubleValue())
-                : OptionalDouble.empty();
+        OptionalDouble delta = delta(m);
         OptionalDouble p = metric.weight() > 0 ? p(metric, index, m, notes) : OptionalDouble.empty();
-        GateResult gate = gate(metric, m, hasVariant);
+        GateResult gate = gate(metric, metric.name(), m, hasVariant);
         Optional<CompareResult> compare = metric.compare().map(c ->
                 Comparison.compare(c, metric.direction(), m.baselineRows(), m.candidateRows(), memory));
         if (compare.isPresent()) {
-            gate = withComparison(gate, metric, compare.get());
+            gate = withComparison(gate, metric, metric.name(), compare.get());
         }
         if (ignored(metric, m.candidate())) {
             notes.add("no candidate value; onMissing: ignore leaves it out of the score and the gates");
             gate = new GateResult(true, false, gate.critical(), List.of());
         }
+        SliceJudge.Judged slices = spec.slices().filter(s -> s.slices(metric.name()))
+                .map(s -> SliceJudge.judge(s, metric, m, hasVariant)).orElse(SliceJudge.Judged.NONE);
         return new MetricResult(metric.name(), metric.source().label(), metric.weight(), metric.direction().word(),
                 metric.advisory(), m.baseline(), m.candidate(), delta, p,
-                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes, compare, m.positive());
+                new Samples(m.baselineSamples(), m.candidateSamples()), slices.into(gate), notes, compare, m.positive(),
+                slices.slices(), slices.gap());
+    }
+
+    /** candidate − baseline, in decimal; empty without both. */
+    static OptionalDouble delta(Measurement m) {
+        return m.baseline().isPresent() && m.candidate().isPresent()
+                ? OptionalDouble.of(Numbers.decimal(m.candidate().getAsDouble())
+                .subtract(Numbers.decimal(m.baseline().getAsDouble()), MC).doubleValue())
+                : OptionalDouble.empty();
     }
 
     private static OptionalDouble p(MetricSpec metric, int index, Measurement m, List<String> notes) {
@@ -280,18 +321,18 @@ public final class Judge {
         return OptionalDouble.of(ratio.min(BigDecimal.ONE).doubleValue());
     }
 
-    private static GateResult gate(MetricSpec metric, Measurement m, boolean hasVariant) {
+    /** The metric's gate on {@code m}; {@code name} is how the reasons name it ("accuracy", or one slice of it). */
+    static GateResult gate(MetricSpec metric, String name, Measurement m, boolean hasVariant) {
         if (metric.gate().isEmpty()) {
             if (m.candidate().isEmpty()) {
                 return new GateResult(false, false, false,
-                        List.of(metric.name() + " has no candidate value" + why(m)));
+                        List.of(name + " has no candidate value" + why(m)));
             }
             return new GateResult(true, false, false, List.of());
         }
         GateSpec g = metric.gate().get();
         List<String> failures = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
-        String name = metric.name();
         if (m.candidate().isEmpty()) {
             unknown.add(name + " has no candidate value, so its gate cannot be checked" + why(m));
             return new GateResult(false, false, g.critical(), unknown);
@@ -341,16 +382,16 @@ public final class Judge {
      * A comparison is part of the metric's gate: WORSE fails it (and rolls back when the gate is
      * critical), INCONCLUSIVE leaves it unchecked (a hold), NOT_WORSE adds nothing.
      */
-    private static GateResult withComparison(GateResult gate, MetricSpec metric, CompareResult c) {
+    static GateResult withComparison(GateResult gate, MetricSpec metric, String name, CompareResult c) {
         boolean critical = metric.gate().map(GateSpec::critical).orElse(false);
         List<String> reasons = new ArrayList<>(gate.reasons());
         switch (c.verdict()) {
             case WORSE -> {
-                reasons.add(0, Comparison.sentence(metric.name(), c));
+                reasons.add(0, Comparison.sentence(name, c));
                 return new GateResult(false, true, critical, reasons);
             }
             case INCONCLUSIVE -> {
-                reasons.add(Comparison.sentence(metric.name(), c));
+                reasons.add(Comparison.sentence(name, c));
                 return new GateResult(false, gate.failed(), critical, reasons);
             }
             default -> {

@@ -99,7 +99,7 @@ final class ConfusionMatrix implements Accumulator {
             case ACCURACY -> accuracy(cm);
             case PRECISION, RECALL, F1 -> spec.average() == Average.BINARY
                     ? binary(metric, spec, variant, classes, present, cm) : averaged(spec, cm);
-            case AUC -> throw new IllegalStateException("auc is computed by RocAuc");
+            case AUC, BRIER, LOG_LOSS, ECE -> throw new IllegalStateException(spec.metric() + " is computed from scores");
         };
         return MetricValue.of(v, samples, missing);
     }

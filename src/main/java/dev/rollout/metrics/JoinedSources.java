@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A spec whose metrics live in several places: each source measures the metrics that name it,
@@ -29,8 +30,7 @@ final class JoinedSources implements Source {
     public MetricsReport measure(MeasurePlan plan, Window window, Reading reading) {
         List<MetricsReport> reports = new ArrayList<>();
         for (Sources.Part part : parts) {
-            RolloutSpec subset = spec.withMetrics(part.metrics());
-            reports.add(part.source().measure(MeasurePlan.of(subset), window, reading));
+            reports.add(part.source().measure(plan.forMetrics(part.metrics()), window, reading));
         }
         return join(reports);
     }
@@ -44,7 +44,13 @@ final class JoinedSources implements Source {
         long other = 0;
         boolean hasVariant = false;
         boolean countsRows = false;
+        // Late labels are joined by each row source to its own rows; two sources would each have a coverage, and the
+        // weaker one is what minCoverage must judge.
+        Optional<LabelCoverage> labels = Optional.empty();
         for (MetricsReport r : reports) {
+            if (r.labels().isPresent() && (labels.isEmpty() || weaker(r.labels().get(), labels.get()))) {
+                labels = r.labels();
+            }
             r.measurements().forEach(m -> byName.put(m.metric(), m));
             inputs.addAll(r.inputs());
             notes.addAll(r.notes());
@@ -65,6 +71,10 @@ final class JoinedSources implements Source {
         for (MetricSpec m : spec.metrics()) {
             measurements.add(byName.get(m.name()));
         }
-        return new MetricsReport(inputs, hasVariant, baseline, candidate, measurements, other, notes, countsRows);
+        return new MetricsReport(inputs, hasVariant, baseline, candidate, measurements, other, notes, countsRows, labels);
+    }
+
+    private static boolean weaker(LabelCoverage a, LabelCoverage b) {
+        return Math.min(a.baseline(), a.candidate()) < Math.min(b.baseline(), b.candidate());
     }
 }

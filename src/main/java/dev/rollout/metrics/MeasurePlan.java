@@ -8,6 +8,7 @@ import dev.rollout.spec.DataSpec;
 import dev.rollout.spec.MetricSource;
 import dev.rollout.spec.MetricSpec;
 import dev.rollout.spec.RolloutSpec;
+import dev.rollout.spec.SliceSpec;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +38,9 @@ public final class MeasurePlan {
         /** A label column and a score column, for AUC. */
         SCORES,
         /** An actual and a predicted number column. */
-        REGRESSION
+        REGRESSION,
+        /** A label column and a score column in [0, 1], for brier, log_loss and ece. */
+        PROBABILITIES
     }
 
     /**
@@ -57,35 +60,66 @@ public final class MeasurePlan {
             return switch (kind) {
                 case NUMBER, TRUTHY -> new ColumnStats(kind == Kind.TRUTHY, keepValues, keepVariance);
                 case LABELS -> new ConfusionMatrix();
-                case SCORES -> new RocAuc();
+                case SCORES -> new ScoresByLabel(false);
                 case REGRESSION -> new RegressionErrors();
+                case PROBABILITIES -> new ScoresByLabel(true);
             };
         }
     }
 
-    /** What makes two metrics' inputs the same. */
-    private record Key(Kind kind, List<String> columns) {
+    /** What makes two metrics' inputs the same; {@code joined}: its first column is the key of a late label. */
+    private record Key(Kind kind, List<String> columns, boolean joined) {
+        Key(Kind kind, List<String> columns) {
+            this(kind, columns, false);
+        }
     }
+
+    /**
+     * Slices a variant may have: each keeps an accumulator per sliced input, so a column of
+     * request ids named in {@code slices.by} must fail clearly rather than fill the memory.
+     */
+    public static final int MAX_SLICES = 1000;
 
     private final RolloutSpec spec;
     private final List<Input> inputs;
     /** The index in {@link #inputs} of each metric's input, in the spec's order. */
     private final int[] byMetric;
+    /** Per input, whether a metric computed per slice reads it. */
+    private final boolean[] sliced;
+    private final Optional<LabelJoin> join;
+    /** Per input, whether it reads a late label: its first column is then the key the label is found by. */
+    private final boolean[] joined;
 
-    private MeasurePlan(RolloutSpec spec, List<Input> inputs, int[] byMetric) {
+    private MeasurePlan(RolloutSpec spec, List<Input> inputs, int[] byMetric, Optional<LabelJoin> join, boolean[] joined) {
         this.spec = spec;
         this.inputs = inputs;
         this.byMetric = byMetric;
+        this.join = join;
+        this.joined = joined;
+        this.sliced = new boolean[inputs.size()];
+        spec.slices().ifPresent(s -> {
+            for (int i = 0; i < byMetric.length; i++) {
+                sliced[byMetric[i]] |= s.slices(spec.metrics().get(i).name());
+            }
+        });
     }
 
-    /** The plan for every metric of {@code spec}. */
+    /** The plan for every metric of {@code spec}, whose exports hold their labels. */
     public static MeasurePlan of(RolloutSpec spec) {
+        return of(spec, Optional.empty());
+    }
+
+    /**
+     * The plan for every metric of {@code spec}; with {@code join}, the metrics whose actual
+     * column is {@code data.labels.actual} read it from the late labels, found by the key column.
+     */
+    public static MeasurePlan of(RolloutSpec spec, Optional<LabelJoin> join) {
         boolean longFormat = spec.data().format() == DataSpec.Format.LONG;
         Set<Key> keepValues = new HashSet<>();
         Set<Key> keepVariance = new HashSet<>();
         List<Key> keys = new ArrayList<>();
         for (MetricSpec m : spec.metrics()) {
-            Key key = key(m, longFormat);
+            Key key = key(m, longFormat, join.map(j -> j.spec().actual()), join.map(j -> j.spec().key()));
             keys.add(key);
             if (key == null) {
                 continue;
@@ -105,6 +139,7 @@ public final class MeasurePlan {
         }
         Map<Key, Integer> shared = new LinkedHashMap<>();
         List<Input> inputs = new ArrayList<>();
+        List<Boolean> joined = new ArrayList<>();
         int[] byMetric = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             if (keys.get(i) == null) {
@@ -113,14 +148,19 @@ public final class MeasurePlan {
             }
             byMetric[i] = shared.computeIfAbsent(keys.get(i), k -> {
                 inputs.add(new Input(k.kind(), k.columns(), keepValues.contains(k), keepVariance.contains(k)));
+                joined.add(k.joined());
                 return inputs.size() - 1;
             });
         }
-        return new MeasurePlan(spec, List.copyOf(inputs), byMetric);
+        boolean[] joins = new boolean[joined.size()];
+        for (int i = 0; i < joins.length; i++) {
+            joins[i] = joined.get(i);
+        }
+        return new MeasurePlan(spec, List.copyOf(inputs), byMetric, join, joins);
     }
 
     /** The input a metric reads from rows; null for a metric that has no rows (a Prometheus query). */
-    private static Key key(MetricSpec m, boolean longFormat) {
+    private static Key key(MetricSpec m, boolean longFormat, Optional<String> lateActual, Optional<String> labelKey) {
         MetricSource s = m.source();
         if (s.kind() == MetricSource.Kind.PROMETHEUS) {
             return null;
@@ -130,13 +170,21 @@ public final class MeasurePlan {
             throw RolloutException.input(Location.of(null, 0, 0, "metric " + m.name()),
                     "classification and regression metrics need a wide export (one column per field), but data.format is long");
         }
-        return s.match(
+        Key key = s.match(
                 a -> new Key(a.aggregate().kind() == Aggregate.Kind.RATE ? Kind.TRUTHY : Kind.NUMBER, List.of(a.column())),
                 c -> c.metric() == MetricSource.ClassificationMetric.AUC
                         ? new Key(Kind.SCORES, List.of(c.actual(), c.score()))
+                        : c.metric().calibration() ? new Key(Kind.PROBABILITIES, List.of(c.actual(), c.score()))
                         : new Key(Kind.LABELS, List.of(c.actual(), c.predicted())),
                 r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())),
                 p -> null);
+        Optional<String> actual = s.match(a -> Optional.empty(), c -> Optional.of(c.actual()), r -> Optional.of(r.actual()),
+                p -> Optional.empty());
+        if (actual.isPresent() && actual.equals(lateActual)) {
+            // The label comes from the late labels, found by the prediction's key: the row's key cell stands in for it.
+            return new Key(key.kind(), List.of(labelKey.orElseThrow(), key.columns().get(1)), true);
+        }
+        return key;
     }
 
     /** The aggregate of a column metric; empty for the others. */
@@ -146,6 +194,11 @@ public final class MeasurePlan {
     }
 
     /** The spec measured: its data block says how rows are shaped, its metrics what to compute. */
+    /** The plan of the same spec for {@code subset} of its metrics, with the same late labels: what one source measures. */
+    public MeasurePlan forMetrics(List<MetricSpec> subset) {
+        return of(spec.withMetrics(subset), join);
+    }
+
     public RolloutSpec spec() {
         return spec;
     }
@@ -164,6 +217,41 @@ public final class MeasurePlan {
      */
     public int inputOf(int metric) {
         return byMetric[metric];
+    }
+
+    /** The columns whose values make a slice ({@code slices.by}); empty when the spec has no slices. */
+    public List<String> sliceBy() {
+        return spec.slices().map(SliceSpec::by).orElse(List.of());
+    }
+
+    /** Whether the spec's {@code metric}-th metric is also computed per slice. */
+    public boolean sliced(int metric) {
+        return spec.slices().filter(s -> s.slices(spec.metrics().get(metric).name())).isPresent();
+    }
+
+    /** Whether input {@code input} is read by a metric computed per slice. */
+    boolean slicedInput(int input) {
+        return sliced[input];
+    }
+
+    /** The late labels this plan joins to the predictions; empty when the exports hold their labels. */
+    public Optional<LabelJoin> join() {
+        return join;
+    }
+
+    /** Whether input {@code input} reads a late label (its first column is then the key it is found by). */
+    public boolean joined(int input) {
+        return joined[input];
+    }
+
+    /** The first input that reads a late label, whose rows count the coverage; -1 for none. */
+    int coverageInput() {
+        for (int i = 0; i < joined.length; i++) {
+            if (joined[i]) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whose rows are measured apart: the baseline and the candidate. */

@@ -17,13 +17,29 @@ import java.util.OptionalDouble;
  * @param baselineRows     the baseline's per-row values, for a comparison ({@link Sample#EMPTY} when none is asked)
  * @param candidateRows    the candidate's per-row values, likewise
  * @param positive         the positive label of a binary metric (auc, {@code average: binary}), given or chosen
+ * @param slices           the metric per slice of the rows, when the spec's {@code slices} name it; else empty
  */
 public record Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate,
                           long baselineSamples, long candidateSamples,
                           long baselineMissing, long candidateMissing, List<String> notes,
-                          Sample baselineRows, Sample candidateRows, Optional<String> positive) {
+                          Sample baselineRows, Sample candidateRows, Optional<String> positive, List<Slice> slices) {
     public Measurement {
         notes = List.copyOf(notes);
+        slices = List.copyOf(slices);
+    }
+
+    /** A measurement of every row, not per slice. */
+    public Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate, long baselineSamples,
+                       long candidateSamples, long baselineMissing, long candidateMissing, List<String> notes,
+                       Sample baselineRows, Sample candidateRows, Optional<String> positive) {
+        this(metric, baseline, candidate, baselineSamples, candidateSamples, baselineMissing, candidateMissing, notes,
+                baselineRows, candidateRows, positive, List.of());
+    }
+
+    /** This measurement with its values per slice. */
+    public Measurement withSlices(List<Slice> perSlice) {
+        return new Measurement(metric, baseline, candidate, baselineSamples, candidateSamples, baselineMissing,
+                candidateMissing, notes, baselineRows, candidateRows, positive, perSlice);
     }
 
     /** A measurement with no per-row values kept (no comparison asked). */

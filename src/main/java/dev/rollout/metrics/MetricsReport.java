@@ -17,19 +17,21 @@ import java.util.Optional;
  * @param notes          what a person should know about the rows: which other variants, how many
  * @param countsRows     whether the row counts mean anything: false when no metric was computed from rows
  *                       (every one is a Prometheus query), and then {@code minSamples} does not apply
+ * @param labels         how many mature predictions found their late label, when the spec has {@code data.labels}
  */
 public record MetricsReport(List<Provenance> inputs, boolean hasVariant, long baselineRows, long candidateRows,
-                            List<Measurement> measurements, long otherRows, List<String> notes, boolean countsRows) {
+                            List<Measurement> measurements, long otherRows, List<String> notes, boolean countsRows,
+                            Optional<LabelCoverage> labels) {
     public MetricsReport {
         inputs = List.copyOf(inputs);
         measurements = List.copyOf(measurements);
         notes = List.copyOf(notes);
     }
 
-    /** A report of metrics computed from rows, which it counted. */
+    /** A report of metrics computed from rows, which it counted, without late labels. */
     public MetricsReport(List<Provenance> inputs, boolean hasVariant, long baselineRows, long candidateRows,
                          List<Measurement> measurements, long otherRows, List<String> notes) {
-        this(inputs, hasVariant, baselineRows, candidateRows, measurements, otherRows, notes, true);
+        this(inputs, hasVariant, baselineRows, candidateRows, measurements, otherRows, notes, true, Optional.empty());
     }
 
     /** A report in which every row in the window is the baseline's or the candidate's. */

@@ -15,64 +15,20 @@ import java.util.List;
  * of both variants is known; the statistic is counted exactly in integers and divided once,
  * so it is within an ulp or two of scikit-learn's trapezoid sum.
  */
-final class RocAuc implements Accumulator {
+final class RocAuc {
 
-    private final LabelIds labels = new LabelIds();
-    /** Scores by label id. */
-    private final List<DoubleList> scores = new ArrayList<>();
-    private long missing;
-
-    @Override
-    public void accept(Cells row, int[] columns) {
-        String actual = row.label(columns[0]);
-        double score = row.number(columns[1]);
-        if (actual == null || Double.isNaN(score)) {
-            missing++;
-            return;
-        }
-        list(actual).add(score);
-    }
-
-    private DoubleList list(String label) {
-        int id = labels.id(label);
-        if (id == scores.size()) {
-            scores.add(new DoubleList());
-        }
-        return scores.get(id);
-    }
-
-    @Override
-    public Accumulator fresh() {
-        return new RocAuc();
-    }
-
-    @Override
-    public void merge(Accumulator other) {
-        RocAuc later = (RocAuc) other;
-        for (int i = 0; i < later.labels.size(); i++) {
-            list(later.labels.get(i)).append(later.scores.get(i));
-        }
-        missing += later.missing;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels.all();
-    }
-
-    @Override
-    public long rows() {
-        return size(scores) + missing;
+    private RocAuc() {
     }
 
     /** The AUC of {@code spec} over everything accepted; {@code classes} are both variants' labels. */
-    MetricValue value(Classification spec, String variant, ClassLabels classes) {
-        long samples = size(scores);
-        if (samples == 0) {
-            return MetricValue.none(0, missing, "no " + variant + " scores in the window" + MetricValue.missingSuffix(missing));
+    static MetricValue value(ScoresByLabel scores, Classification spec, String variant, ClassLabels classes) {
+        if (scores.samples() == 0) {
+            return scores.none(variant);
         }
+        long samples = scores.samples();
+        long missing = scores.missing();
         ClassLabels.Positive positive = classes.positive(spec);
-        int[] present = present(classes);
+        int[] present = present(scores, classes);
         String rows = "the " + variant + "'s " + samples + (samples == 1 ? " row" : " rows");
         if (present.length == 1) {
             // scikit-learn raises "Only one class present in y_true. ROC AUC score is not defined in that case."
@@ -86,8 +42,9 @@ final class RocAuc implements Accumulator {
         }
         List<DoubleList> pos = new ArrayList<>();
         List<DoubleList> neg = new ArrayList<>();
+        List<String> labels = scores.labels();
         for (int i = 0; i < labels.size(); i++) {
-            (classes.of(labels.get(i)) == positive.index() ? pos : neg).add(scores.get(i));
+            (classes.of(labels.get(i)) == positive.index() ? pos : neg).add(scores.scores(i));
         }
         if (pos.isEmpty()) {
             return MetricValue.none(samples, missing, "auc is undefined: none of " + rows + " has the positive label '"
@@ -99,8 +56,8 @@ final class RocAuc implements Accumulator {
     }
 
     /** The classes of this variant's labels, ascending. */
-    private int[] present(ClassLabels classes) {
-        return labels.all().stream().mapToInt(classes::of).distinct().sorted().toArray();
+    private static int[] present(ScoresByLabel scores, ClassLabels classes) {
+        return scores.labels().stream().mapToInt(classes::of).distinct().sorted().toArray();
     }
 
     private static int size(List<DoubleList> lists) {

@@ -1,10 +1,13 @@
 package dev.rollout.metrics;
 
+import dev.rollout.RolloutException;
+import dev.rollout.RolloutException.Location;
 import dev.rollout.spec.DataSpec;
 import dev.rollout.spec.MetricSource;
 import dev.rollout.spec.MetricSpec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,31 +32,148 @@ public final class Tally {
     Tally(MeasurePlan plan) {
         this.plan = plan;
         for (Cohort c : plan.cohorts()) {
-            Accumulator[] byInput = plan.inputs().stream().map(MeasurePlan.Input::accumulator).toArray(Accumulator[]::new);
-            lanes.put(c, new Lane(byInput));
+            lanes.put(c, new Lane(plan, c, null, List.of()));
         }
     }
 
     /**
      * One cohort's accumulators. Resolve it once per read, not per row: a row then costs the
-     * accumulators' work and nothing else.
+     * accumulators' work and nothing else. A variant's lane also holds its slices' lanes: a row
+     * routed to a slice ({@link #slice}) is counted in the slice and in the variant's whole window.
      */
     public static final class Lane {
+        private final MeasurePlan plan;
+        private final Cohort cohort;
+        /** Per input; in a slice's lane null for the inputs no sliced metric reads. */
         private final Accumulator[] byInput;
+        /** A slice's lane: its variant's lane, which every row of the slice also feeds; null for a variant's lane. */
+        private final Lane whole;
+        /** A slice's values, one per column of {@code slices.by}; empty for a variant's lane. */
+        private final List<String> values;
+        /** A variant's lane: its slices' lanes by key. */
+        private final Map<String, Lane> slices = new HashMap<>();
         private long rows;
+        /** Late labels: this lane's mature predictions, and those of them with a label. */
+        private long mature;
+        private long labeled;
+        private final JoinedRow joined = new JoinedRow();
 
-        private Lane(Accumulator[] byInput) {
-            this.byInput = byInput;
+        private Lane(MeasurePlan plan, Cohort cohort, Lane whole, List<String> values) {
+            this.plan = plan;
+            this.cohort = cohort;
+            this.whole = whole;
+            this.values = List.copyOf(values);
+            List<MeasurePlan.Input> inputs = plan.inputs();
+            byInput = new Accumulator[inputs.size()];
+            for (int i = 0; i < byInput.length; i++) {
+                byInput[i] = whole == null || plan.slicedInput(i) ? inputs.get(i).accumulator() : null;
+            }
         }
 
         /** Counts a row of this cohort in the window, whatever its inputs. */
         public void count() {
             rows++;
+            if (whole != null) {
+                whole.rows++;
+            }
         }
 
         /** Feeds the cells at {@code columns} of {@code row} to input {@code input} (an index in the plan's inputs). */
         public void accept(int input, Cells row, int[] columns) {
-            byInput[input].accept(row, columns);
+            Cells cells = row;
+            if (plan.joined(input)) {
+                // A late label: only mature predictions count, and only those whose label has arrived.
+                LabelJoin join = plan.join().orElseThrow();
+                boolean mature = join.mature(row);
+                String label = mature ? join.labels().label(row.text(columns[0])) : null;
+                if (input == plan.coverageInput()) {
+                    covered(mature, label != null);
+                }
+                if (label == null) {
+                    return;
+                }
+                cells = joined.set(row, columns[0], label);
+            }
+            if (whole != null) {
+                whole.byInput[input].accept(cells, columns);
+            }
+            Accumulator own = byInput[input];
+            if (own != null) {
+                own.accept(cells, columns);
+            }
+        }
+
+        private void covered(boolean isMature, boolean isLabeled) {
+            for (Lane l = this; l != null; l = l.whole) {
+                l.mature += isMature ? 1 : 0;
+                l.labeled += isLabeled ? 1 : 0;
+            }
+        }
+
+        /**
+         * The lane of the slice {@code row} belongs to: the values of its cells at {@code columns}
+         * (the plan's {@link MeasurePlan#sliceBy()} resolved by the source), made on first sight.
+         * Every row source routes a row here before counting it, so slices work alike for all.
+         */
+        public Lane slice(Cells row, int[] columns) {
+            if (whole != null) {
+                throw new IllegalStateException("a slice has no slices");
+            }
+            String key = columns.length == 1 ? row.text(columns[0]) : key(row, columns);
+            Lane slice = slices.get(key);
+            if (slice == null) {
+                if (slices.size() >= MeasurePlan.MAX_SLICES) {
+                    throw row.error(columns[0], tooManySlices());
+                }
+                List<String> values = new ArrayList<>();
+                for (int c : columns) {
+                    values.add(row.text(c));
+                }
+                slice = new Lane(plan, new Cohort(cohort.variant(), Optional.of(key)), this, values);
+                slices.put(key, slice);
+            }
+            return slice;
+        }
+
+        private static String key(Cells row, int[] columns) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < columns.length; i++) {
+                // A unit separator cannot be confused with text in a cell, as a comma could.
+                sb.append(i == 0 ? "" : "\u001f").append(row.text(columns[i]));
+            }
+            return sb.toString();
+        }
+
+        private String tooManySlices() {
+            return "more than " + MeasurePlan.MAX_SLICES + " slices of " + String.join(", ", plan.sliceBy()) + " in the "
+                    + cohort.variant().word() + "'s rows; slices.by must name columns with few values (region, device), not ids";
+        }
+
+        /** Takes in a later lane of the same cohort: its accumulators, rows and slices. */
+        private void merge(Lane later) {
+            mergeOwn(later);
+            later.slices.forEach((key, slice) -> {
+                Lane mine = slices.get(key);
+                if (mine == null) {
+                    if (slices.size() >= MeasurePlan.MAX_SLICES) {
+                        throw RolloutException.input(Location.of(null, 0, 0, "slices.by"), tooManySlices());
+                    }
+                    mine = new Lane(plan, slice.cohort, this, slice.values);
+                    slices.put(key, mine);
+                }
+                mine.mergeOwn(slice);
+            });
+        }
+
+        private void mergeOwn(Lane later) {
+            for (int i = 0; i < byInput.length; i++) {
+                if (byInput[i] != null) {
+                    byInput[i].merge(later.byInput[i]);
+                }
+            }
+            rows += later.rows;
+            mature += later.mature;
+            labeled += later.labeled;
         }
     }
 
@@ -91,13 +211,7 @@ public final class Tally {
      * after this tally's; {@code later} is not used again.
      */
     public void merge(Tally later) {
-        lanes.forEach((cohort, lane) -> {
-            Lane other = later.lane(cohort);
-            for (int i = 0; i < lane.byInput.length; i++) {
-                lane.byInput[i].merge(other.byInput[i]);
-            }
-            lane.rows += other.rows;
-        });
+        lanes.forEach((cohort, lane) -> lane.merge(later.lane(cohort)));
         others.addAll(later.others);
     }
 
@@ -108,17 +222,54 @@ public final class Tally {
         boolean hasVariant = data.variant().isPresent();
         List<MetricSpec> metrics = plan.spec().metrics();
         List<Measurement> measurements = new ArrayList<>();
+        Lane baseline = lane(Cohort.BASELINE);
+        Lane candidate = lane(Cohort.CANDIDATE);
         for (int i = 0; i < metrics.size(); i++) {
-            measurements.add(measure(metrics.get(i), plan.inputOf(i), data, hasVariant));
+            Measurement whole = measure(metrics.get(i), plan.inputOf(i), data, hasVariant, baseline, candidate);
+            measurements.add(plan.sliced(i) ? whole.withSlices(slices(metrics.get(i), plan.inputOf(i), data, hasVariant))
+                    : whole);
         }
         List<String> notes = data.variant().flatMap(v -> othersBefore.note(v.baseline(), v.candidate())).stream().toList();
-        return new MetricsReport(inputs, hasVariant, rows(Cohort.BASELINE), rows(Cohort.CANDIDATE), measurements,
-                othersBefore.rows(), notes);
+        Optional<LabelCoverage> coverage = plan.join().map(j -> new LabelCoverage(baseline.mature, baseline.labeled,
+                candidate.mature, candidate.labeled, j.labels().size(), j.labels().files(), j.spec().maturity(),
+                j.matureUntil(), j.spec().minCoverage()));
+        return new MetricsReport(inputs, hasVariant, rows(baseline), rows(candidate), measurements,
+                othersBefore.rows(), notes, true, coverage);
     }
 
-    /** Rows of {@code cohort} in the window. */
-    private long rows(Cohort cohort) {
-        Lane lane = lane(cohort);
+    /**
+     * One metric per slice, over every slice either variant has, in the order of their values;
+     * a slice one variant lacks measures that variant over no rows.
+     */
+    private List<Slice> slices(MetricSpec metric, int input, DataSpec data, boolean hasVariant) {
+        Lane baseline = lane(Cohort.BASELINE);
+        Lane candidate = lane(Cohort.CANDIDATE);
+        Map<String, List<String>> keys = new HashMap<>();
+        for (Lane whole : List.of(baseline, candidate)) {
+            whole.slices.forEach((key, slice) -> keys.put(key, slice.values));
+        }
+        List<String> by = plan.sliceBy();
+        List<Slice> out = new ArrayList<>();
+        keys.entrySet().stream().sorted(Map.Entry.comparingByValue(Tally::compareValues)).forEach(e -> {
+            Lane b = baseline.slices.computeIfAbsent(e.getKey(), k -> new Lane(plan, new Cohort(Cohort.Variant.BASELINE, Optional.of(k)), baseline, e.getValue()));
+            Lane c = candidate.slices.computeIfAbsent(e.getKey(), k -> new Lane(plan, new Cohort(Cohort.Variant.CANDIDATE, Optional.of(k)), candidate, e.getValue()));
+            out.add(new Slice(by, e.getValue(), rows(b), rows(c), measure(metric, input, data, hasVariant, b, c)));
+        });
+        return out;
+    }
+
+    private static int compareValues(List<String> a, List<String> b) {
+        for (int i = 0; i < a.size(); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    /** Rows of {@code lane} in the window. */
+    private long rows(Lane lane) {
         if (plan.spec().data().format() == DataSpec.Format.WIDE) {
             return lane.rows;
         }
@@ -126,26 +277,27 @@ public final class Tally {
         // as many as the wide export of the same data has. Rows of metrics the spec does not read never count.
         long most = 0;
         for (Accumulator a : lane.byInput) {
-            most = Math.max(most, a.rows());
+            most = a == null ? most : Math.max(most, a.rows());
         }
         return most;
     }
 
-    private Measurement measure(MetricSpec metric, int input, DataSpec data, boolean hasVariant) {
-        Accumulator candidateAcc = lane(Cohort.CANDIDATE).byInput[input];
-        Accumulator baselineAcc = lane(Cohort.BASELINE).byInput[input];
+    private Measurement measure(MetricSpec metric, int input, DataSpec data, boolean hasVariant, Lane baselineLane,
+                                Lane candidateLane) {
+        Accumulator candidateAcc = candidateLane.byInput[input];
+        Accumulator baselineAcc = baselineLane.byInput[input];
         // One set of classes for both variants: the positive label is the same for both, whatever each one's rows hold.
         List<String> labels = new ArrayList<>(candidateAcc.labels());
         labels.addAll(baselineAcc.labels());
         ClassLabels classes = ClassLabels.of(labels);
         List<String> notes = new ArrayList<>();
         MetricValue candidate = value(metric, candidateAcc, Cohort.Variant.CANDIDATE.word(), classes);
-        notes.addAll(rows(Cohort.CANDIDATE) == 0 ? List.of("no candidate rows in the window") : candidate.notes());
+        notes.addAll(rows(candidateLane) == 0 ? List.of("no candidate rows in the window") : candidate.notes());
         MetricValue baseline = new MetricValue(OptionalDouble.empty(), 0, 0, List.of());
         if (hasVariant) {
             // Without a variant column there is no baseline at all; the judge says so once, not per metric.
             baseline = value(metric, baselineAcc, Cohort.Variant.BASELINE.word(), classes);
-            notes.addAll(rows(Cohort.BASELINE) == 0 ? List.of("no baseline rows in the window") : baseline.notes());
+            notes.addAll(rows(baselineLane) == 0 ? List.of("no baseline rows in the window") : baseline.notes());
         }
         Optional<String> positive = Optional.empty();
         Optional<MetricSource.Classification> binary = binary(metric.source());
@@ -176,7 +328,8 @@ public final class Tally {
     private static MetricValue value(MetricSpec metric, Accumulator acc, String variant, ClassLabels classes) {
         return metric.source().match(
                 a -> ((ColumnStats) acc).value(a.aggregate(), variant),
-                c -> c.metric() == MetricSource.ClassificationMetric.AUC ? ((RocAuc) acc).value(c, variant, classes)
+                c -> c.metric() == MetricSource.ClassificationMetric.AUC ? RocAuc.value((ScoresByLabel) acc, c, variant, classes)
+                        : c.metric().calibration() ? Calibration.value((ScoresByLabel) acc, c, variant, classes)
                         : ((ConfusionMatrix) acc).value(metric, c, variant, classes),
                 r -> ((RegressionErrors) acc).value(r.metric(), variant),
                 p -> {

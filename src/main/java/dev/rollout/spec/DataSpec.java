@@ -14,15 +14,23 @@ import java.util.Optional;
  * @param delimiter   the field separator, a comma by default
  * @param missing     cell texts (after trimming) that mean "no value" in any column, {@link #DEFAULT_MISSING} unless
  *                    the spec lists its own; a number column also takes an empty cell and NaN in any case as missing
+ * @param labels      labels that arrive later, in files of their own; empty: the exports hold the labels
  */
 public record DataSpec(Optional<String> timestamp, Optional<VariantSpec> variant, Format format,
-                       String metricColumn, String valueColumn, char delimiter, List<String> missing) {
+                       String metricColumn, String valueColumn, char delimiter, List<String> missing,
+                       Optional<LabelsSpec> labels) {
 
     /** What pandas' {@code to_csv} and numpy write for a missing value; "NA" is left alone, it may be a real label. */
     public static final List<String> DEFAULT_MISSING = List.of("", "NaN", "nan");
 
     public DataSpec {
         missing = missing == null ? DEFAULT_MISSING : List.copyOf(missing);
+    }
+
+    /** A data block whose exports hold their labels. */
+    public DataSpec(Optional<String> timestamp, Optional<VariantSpec> variant, Format format, String metricColumn,
+                    String valueColumn, char delimiter, List<String> missing) {
+        this(timestamp, variant, format, metricColumn, valueColumn, delimiter, missing, Optional.empty());
     }
 
     public enum Format { WIDE, LONG }

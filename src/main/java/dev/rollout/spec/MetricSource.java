@@ -55,8 +55,8 @@ public sealed interface MetricSource
      * A classification metric computed from a label column and a prediction column, as
      * scikit-learn computes it; {@code auc} reads a score column instead of predictions.
      *
-     * @param predicted prediction column (empty for auc)
-     * @param score     score column (auc only)
+     * @param predicted prediction column (empty for auc and the calibration metrics)
+     * @param score     score column (auc, brier, log_loss, ece)
      * @param positive  the positive label for {@code average: binary} and auc; empty: chosen from the labels as
      *                  scikit-learn does (see the README's "What each metric means")
      */
@@ -74,20 +74,19 @@ public sealed interface MetricSource
 
         /** Whether a positive label matters: auc and {@code average: binary} precision, recall and F1. */
         public boolean binary() {
-            return metric == ClassificationMetric.AUC
-                    || metric != ClassificationMetric.ACCURACY && average == Average.BINARY;
+            return metric.fromScore() || metric != ClassificationMetric.ACCURACY && average == Average.BINARY;
         }
 
         public String label() {
             return switch (metric) {
                 case ACCURACY -> "accuracy(" + actual + ", " + predicted + ")";
-                case AUC -> "auc(" + actual + ", " + score + ")";
+                case AUC, BRIER, LOG_LOSS, ECE -> lower(metric) + "(" + actual + ", " + score + ")";
                 default -> lower(metric) + "/" + lower(average) + "(" + actual + ", " + predicted + ")";
             };
         }
 
         public List<String> columns() {
-            return List.of(actual, metric == ClassificationMetric.AUC ? score : predicted);
+            return List.of(actual, metric.fromScore() ? score : predicted);
         }
     }
 
@@ -147,7 +146,19 @@ public sealed interface MetricSource
         return e.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    enum ClassificationMetric { ACCURACY, PRECISION, RECALL, F1, AUC }
+    enum ClassificationMetric {
+        ACCURACY, PRECISION, RECALL, F1, AUC, BRIER, LOG_LOSS, ECE;
+
+        /** Read from a score column rather than predicted labels. */
+        public boolean fromScore() {
+            return this == AUC || calibration();
+        }
+
+        /** Measures how well the score works as a probability of the positive label; lower is better. */
+        public boolean calibration() {
+            return this == BRIER || this == LOG_LOSS || this == ECE;
+        }
+    }
 
     /** scikit-learn's {@code average=} values. */
     enum Average { BINARY, MICRO, MACRO, WEIGHTED }

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param sources where metrics that name a source read from, by name, in the spec's order (none by default:
  *               every metric reads the {@code --metrics} files)
  * @param digest SHA-256 of the spec file's bytes, to notice a spec edited under a rollout
+ * @param slices the metrics also judged per slice of the rows; empty: only overall
  */
 public record RolloutSpec(
         int version,
@@ -26,7 +27,8 @@ public record RolloutSpec(
         ScoringSpec scoring,
         HooksSpec hooks,
         Map<String, SourceSpec> sources,
-        String digest) {
+        String digest,
+        Optional<SliceSpec> slices) {
 
     public RolloutSpec {
         stages = List.copyOf(stages);
@@ -36,7 +38,7 @@ public record RolloutSpec(
 
     /** The same spec judged by {@code subset} of its metrics only: what one source measures. */
     public RolloutSpec withMetrics(List<MetricSpec> subset) {
-        return new RolloutSpec(version, name, model, stages, data, subset, scoring, hooks, sources, digest);
+        return new RolloutSpec(version, name, model, stages, data, subset, scoring, hooks, sources, digest, slices);
     }
 
     /** Whether some metric reads the {@code --metrics} files (names no source). */

@@ -114,8 +114,58 @@ public final class SpecLoader {
             libraries.forEach(l -> l.node().finish());
             ScoringSpec scoring = scoring(root.map("scoring"));
             HooksSpec hooks = root.map("hooks").map(this::hooks).orElse(HooksSpec.NONE);
+            Optional<SliceSpec> slices = root.map("slices").map(s -> slices(s, metrics));
             root.finish();
-            return new RolloutSpec(1, name, model, stages, data, metrics, scoring, hooks, sources, digest);
+            return new RolloutSpec(1, name, model, stages, data, metrics, scoring, hooks, sources, digest, slices);
+        }
+
+        /** {@code slices:}, after the metrics it names. */
+        SliceSpec slices(SpecNode s, List<MetricSpec> metrics) {
+            List<String> by = strings(s, "by");
+            if (by.isEmpty()) {
+                throw s.errorAt("by", "missing required key 'by': the columns whose values make a slice ([region, device])");
+            }
+            long minRows = s.integer("minRows", 1, Long.MAX_VALUE).orElse(SliceSpec.DEFAULT_MIN_ROWS);
+            List<String> names = strings(s, "metrics");
+            if (names.isEmpty()) {
+                throw s.errorAt("metrics", "missing required key 'metrics': the metrics computed per slice");
+            }
+            List<String> known = metrics.stream().map(MetricSpec::name).toList();
+            for (String n : names) {
+                if (!known.contains(n)) {
+                    throw s.errorAt("metrics", "'" + n + "' is not a metric of this spec (" + String.join(", ", known) + ")");
+                }
+            }
+            Map<String, Double> maxGap = new HashMap<>();
+            Optional<SpecNode> gaps = s.map("maxGap");
+            if (gaps.isPresent()) {
+                for (String n : gaps.get().keys()) {
+                    if (!names.contains(n)) {
+                        throw gaps.get().errorAt(n, "'" + n + "' is not one of slices.metrics");
+                    }
+                    maxGap.put(n, gaps.get().number(n, 0, Double.MAX_VALUE).orElseThrow());
+                }
+                gaps.get().finish();
+            }
+            s.finish();
+            return new SliceSpec(by, minRows, names, maxGap);
+        }
+
+        /** A list of plain, non-empty strings. */
+        List<String> strings(SpecNode s, String key) {
+            if (!s.has(key)) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (SpecNode.Item item : s.list(key)) {
+                String text = item.value().value().map(YamlNode.Scalar::text).filter(t -> !t.isEmpty())
+                        .orElseThrow(() -> s.error(item.value(), item.path(), "must be a plain, non-empty value"));
+                if (out.contains(text)) {
+                    throw s.error(item.value(), item.path(), "'" + text + "' is listed twice");
+                }
+                out.add(text);
+            }
+            return out;
         }
 
         ModelSpec model(SpecNode m, String fallbackName) {
@@ -214,8 +264,25 @@ public final class SpecLoader {
                 delimiter = delim.get().charAt(0);
             }
             List<String> missing = d.has("missing") ? missing(d) : DataSpec.DEFAULT_MISSING;
+            Optional<LabelsSpec> labels = d.map("labels").map(l -> labels(l, timestamp, format));
             d.finish();
-            return new DataSpec(timestamp, variant, format, metricColumn, valueColumn, delimiter, missing);
+            return new DataSpec(timestamp, variant, format, metricColumn, valueColumn, delimiter, missing, labels);
+        }
+
+        /** {@code data.labels}: labels joined to the predictions on a key, from {@code --labels} files. */
+        LabelsSpec labels(SpecNode l, Optional<String> timestamp, DataSpec.Format format) {
+            String key = l.requiredString("key");
+            String actual = l.requiredString("actual");
+            Duration maturity = l.duration("maturity").orElse(Duration.ZERO);
+            if (!maturity.isZero() && timestamp.isEmpty()) {
+                throw l.errorAt("maturity", "maturity needs data.timestamp: a prediction's age is read from it");
+            }
+            if (format == DataSpec.Format.LONG) {
+                throw l.errorAt("key", "labels are joined to wide exports only (one row per prediction)");
+            }
+            double minCoverage = l.number("minCoverage", 0, 1).orElse(0.0);
+            l.finish();
+            return new LabelsSpec(key, actual, maturity, minCoverage);
         }
 
         /** {@code data.missing}: the cell texts that mean no value; they replace the default list. */
@@ -353,6 +420,7 @@ public final class SpecLoader {
                 source = promQuery(m, from);
             } else if (m.has("classification")) {
                 source = classification(m.map("classification").orElseThrow());
+                defaultDirection = calibrationDirection(source);
             } else if (m.has("regression")) {
                 source = regression(m.map("regression").orElseThrow());
                 defaultDirection = Direction.LOWER;
@@ -554,30 +622,38 @@ public final class SpecLoader {
 
         MetricSource classification(SpecNode c) {
             ClassificationMetric metric = c.choice("metric", ClassificationMetric.class)
-                    .orElseThrow(() -> c.errorAt("metric", "missing required key 'metric' (accuracy, precision, recall, f1 or auc)"));
+                    .orElseThrow(() -> c.errorAt("metric", "missing required key 'metric' (accuracy, precision, recall, f1, auc, brier, log_loss or ece)"));
             String actual = c.requiredString("actual");
             String predicted = "";
             String score = "";
-            if (metric == ClassificationMetric.AUC) {
+            if (metric.fromScore()) {
                 score = c.requiredString("score");
                 if (c.has("predicted")) {
                     c.raw("predicted");
-                    throw c.errorAt("predicted", "auc is computed from the score column, not from predictions; remove 'predicted'");
+                    throw c.errorAt("predicted", metric.name().toLowerCase(java.util.Locale.ROOT)
+                            + " is computed from the score column, not from predictions; remove 'predicted'");
                 }
             } else {
                 predicted = c.requiredString("predicted");
                 if (c.has("score")) {
                     c.raw("score");
-                    throw c.errorAt("score", "'score' is only used by metric: auc");
+                    throw c.errorAt("score", "'score' is only used by metric: auc, brier, log_loss and ece");
                 }
             }
             Average average = c.choice("average", Average.class).orElse(Average.BINARY);
-            if (c.has("average") && (metric == ClassificationMetric.ACCURACY || metric == ClassificationMetric.AUC)) {
+            if (c.has("average") && (metric == ClassificationMetric.ACCURACY || metric.fromScore())) {
                 throw c.errorAt("average", "'average' applies to precision, recall and f1 only");
             }
             Optional<String> positive = c.string("positive");
             c.finish();
             return new MetricSource.Classification(actual, predicted, score, metric, average, positive);
+        }
+
+        /** brier, log_loss and ece are losses: lower is better unless the spec says otherwise. */
+        static Direction calibrationDirection(MetricSource source) {
+            return source.match(a -> Direction.HIGHER,
+                    c -> c.metric().calibration() ? Direction.LOWER : Direction.HIGHER, r -> Direction.LOWER,
+                    p -> Direction.HIGHER);
         }
 
         MetricSource regression(SpecNode r) {

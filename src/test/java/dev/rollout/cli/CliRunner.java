@@ -31,6 +31,16 @@ final class CliRunner {
         }
     }
 
+    /** The metric named {@code name} in an evaluation's JSON. */
+    static JsonNode metric(JsonNode evaluation, String name) {
+        for (JsonNode m : evaluation.get("metrics")) {
+            if (m.get("name").asText().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no metric " + name + " in " + evaluation);
+    }
+
     private final Map<String, String> vars = new HashMap<>();
 
     CliRunner() {
@@ -58,6 +68,18 @@ final class CliRunner {
         StringWriter err = new StringWriter();
         int exit = Cli.run(env(out, err), args);
         return new Result(exit, out.toString(), err.toString());
+    }
+
+    /** {@code evaluate SPEC --metrics EXPORT --dry-run} with {@code output} options after it. */
+    Result evaluateDryRun(Path spec, Path export, String... output) {
+        String[] args = new String[5 + output.length];
+        args[0] = "evaluate";
+        args[1] = spec.toString();
+        args[2] = "--metrics";
+        args[3] = export.toString();
+        args[4] = "--dry-run";
+        System.arraycopy(output, 0, args, 5, output.length);
+        return run(args);
     }
 
     /** An environment that discards the output. */

@@ -30,14 +30,7 @@ class MetricCornersTest {
     }
 
     private CliRunner.Result evaluate(Path spec, Path export, String... output) {
-        String[] args = new String[5 + output.length];
-        args[0] = "evaluate";
-        args[1] = spec.toString();
-        args[2] = "--metrics";
-        args[3] = export.toString();
-        args[4] = "--dry-run";
-        System.arraycopy(output, 0, args, 5, output.length);
-        return new CliRunner().at(NOW).run(args);
+        return new CliRunner().at(NOW).evaluateDryRun(spec, export, output);
     }
 
     private static JsonNode metric(JsonNode evaluation, String name) {

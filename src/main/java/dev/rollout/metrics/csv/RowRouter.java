@@ -25,6 +25,8 @@ final class RowRouter {
     private final int variant;
     private final String baselineValue;
     private final String candidateValue;
+    /** The columns of slices.by; empty when the spec has no slices. */
+    private final int[] sliceBy;
     /** Wide: the inputs this file feeds (indices into the plan's inputs), and their column indices. */
     private final int[] active;
     private final int[][] activeColumns;
@@ -41,6 +43,7 @@ final class RowRouter {
         variant = data.variant().map(v -> header.require(v.column(), "data.variant.column")).orElse(-1);
         baselineValue = data.variant().map(DataSpec.VariantSpec::baseline).orElse(null);
         candidateValue = data.variant().map(DataSpec.VariantSpec::candidate).orElse(null);
+        sliceBy = plan.sliceBy().stream().mapToInt(c -> header.require(c, "slices.by")).toArray();
         List<MeasurePlan.Input> all = plan.inputs();
         if (data.format() == DataSpec.Format.LONG) {
             metricColumn = header.require(data.metricColumn(), "data.long.metric");
@@ -120,6 +123,9 @@ final class RowRouter {
         if (other != null) {
             part.tally.other(other);
             return;
+        }
+        if (sliceBy.length > 0) {
+            lane = lane.slice(row, sliceBy);
         }
         lane.count();
         part.inWindow++;

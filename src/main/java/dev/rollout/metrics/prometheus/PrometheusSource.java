@@ -93,7 +93,7 @@ public final class PrometheusSource implements Source {
         }
         return new MetricsReport(inputs, true, 0, 0, measurements, 0,
                 List.of("no rows: the metrics of source " + source.name() + " are Prometheus queries, aggregated by"
-                        + " Prometheus, so minSamples does not apply to them"), false);
+                        + " Prometheus, so minSamples does not apply to them"), false, Optional.empty());
     }
 
     /**
