@@ -118,6 +118,7 @@ final class TextViews {
         }
         for (MetricResult m : e.metrics()) {
             m.compare().ifPresent(c -> sb.append("  ").append(escaped(dev.rollout.judge.Comparison.sentence(m.name(), c))).append('\n'));
+            dev.rollout.judge.OutputSentence.of(m).ifPresent(line -> sb.append("  ").append(escaped(line)).append('\n'));
         }
         sb.append("\n  score ").append(formula(e.normalizeBy())).append(" = ")
                 .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a")

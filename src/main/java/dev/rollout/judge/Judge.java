@@ -63,15 +63,18 @@ public final class Judge {
         }
         Score score = score(spec.scoring(), spec.metrics(), results);
         List<String> reasons = new ArrayList<>();
-        Decision decision = decide(spec, stage, report, inStage, results, score, reasons);
+        Optional<Evaluation.SplitResult> split = Split.check(stage, report);
+        split.filter(s -> !s.passed()).ifPresent(s -> reasons.add(Split.sentence(s)));
+        Decision decision = decide(spec, stage, report, inStage, results, score, reasons,
+                split.filter(s -> !s.passed()).isPresent());
         return new Evaluation(spec.name(), stage.name(), now, decision, score.value, spec.scoring().normalizeBy(),
                 new Evaluation.Thresholds(spec.scoring().promote(), spec.scoring().rollback()), reasons, results,
                 new Evaluation.Rows(report.baselineRows(), report.candidateRows(), report.otherRows(), report.notes()), window,
-                report.inputs());
+                report.inputs(), split);
     }
 
     private static Decision decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
-                                   List<MetricResult> results, Score score, List<String> reasons) {
+                                   List<MetricResult> results, Score score, List<String> reasons, boolean splitFailed) {
         ScoringSpec scoring = spec.scoring();
         // 1. Too little data to judge anything, including a rollback.
         boolean enough = true;
@@ -105,8 +108,9 @@ public final class Judge {
         if (criticalFailed || belowRollback) {
             return Decision.ROLLBACK;
         }
-        // 3. The bake time is not over.
-        Decision decision = Decision.PROMOTE;
+        // 3. The bake time is not over, or the rows do not show the stage's split (the reason is already given):
+        //    the metrics may compare something other than the stage.
+        Decision decision = splitFailed ? Decision.HOLD : Decision.PROMOTE;
         if (inStage.isPresent() && inStage.get().compareTo(stage.bake()) < 0) {
             reasons.add("bake time not over: " + Numbers.duration(inStage.get()) + " of " + Numbers.duration(stage.bake())
                     + " in stage " + stage.name() + " (" + Numbers.duration(stage.bake().minus(inStage.get())) + " left)");
@@ -186,7 +190,8 @@ public final class Judge {
         }
         return new MetricResult(metric.name(), metric.source().label(), metric.weight(), metric.direction().word(),
                 metric.advisory(), m.baseline(), m.candidate(), delta, p,
-                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes, compare, m.positive());
+                new Samples(m.baselineSamples(), m.candidateSamples()), gate, notes, compare, m.positive(), m.drift(),
+                m.agreement());
     }
 
     private static OptionalDouble p(MetricSpec metric, int index, Measurement m, List<String> notes) {

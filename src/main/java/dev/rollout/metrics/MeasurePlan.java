@@ -37,7 +37,13 @@ public final class MeasurePlan {
         /** A label column and a score column, for AUC. */
         SCORES,
         /** An actual and a predicted number column. */
-        REGRESSION
+        REGRESSION,
+        /** One column of labels, counted per label (a label column's drift). */
+        LABEL_COUNTS,
+        /** A request key and a label column, per request (agreement of labels). */
+        KEYED_LABELS,
+        /** A request key and a number column, per request (agreement of scores). */
+        KEYED_SCORES
     }
 
     /**
@@ -59,6 +65,8 @@ public final class MeasurePlan {
                 case LABELS -> new ConfusionMatrix();
                 case SCORES -> new RocAuc();
                 case REGRESSION -> new RegressionErrors();
+                case LABEL_COUNTS -> new LabelCounts();
+                case KEYED_LABELS, KEYED_SCORES -> new KeyedOutputs(kind == Kind.KEYED_SCORES);
             };
         }
     }
@@ -88,7 +96,9 @@ public final class MeasurePlan {
             Key key = key(m, longFormat);
             keys.add(key);
             Optional<Aggregate.Kind> aggregate = aggregate(m.source());
-            if (aggregate.filter(a -> a == Aggregate.Kind.MEDIAN || a == Aggregate.Kind.PERCENTILE).isPresent()) {
+            // A numeric drift bins by the baseline's quantiles, or ranks every value (ks).
+            boolean numericDrift = m.source().match(a -> false, c -> false, r -> false, d -> !d.labels(), g -> false);
+            if (numericDrift || aggregate.filter(a -> a == Aggregate.Kind.MEDIAN || a == Aggregate.Kind.PERCENTILE).isPresent()) {
                 keepValues.add(key);
             }
             // Mann–Whitney ranks the rows themselves; the other comparisons need only mean and variance.
@@ -124,12 +134,15 @@ public final class MeasurePlan {
                 c -> c.metric() == MetricSource.ClassificationMetric.AUC
                         ? new Key(Kind.SCORES, List.of(c.actual(), c.score()))
                         : new Key(Kind.LABELS, List.of(c.actual(), c.predicted())),
-                r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())));
+                r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())),
+                d -> new Key(d.labels() ? Kind.LABEL_COUNTS : Kind.NUMBER, List.of(d.column())),
+                g -> new Key(g.scores() ? Kind.KEYED_SCORES : Kind.KEYED_LABELS, List.of(g.key(), g.compared())));
     }
 
     /** The aggregate of a column metric; empty for the others. */
     private static Optional<Aggregate.Kind> aggregate(MetricSource s) {
-        return s.match(a -> Optional.of(a.aggregate().kind()), c -> Optional.empty(), r -> Optional.empty());
+        return s.match(a -> Optional.of(a.aggregate().kind()), c -> Optional.empty(), r -> Optional.empty(),
+                d -> Optional.empty(), g -> Optional.empty());
     }
 
     /** The spec measured: its data block says how rows are shaped, its metrics what to compute. */

@@ -17,13 +17,24 @@ import java.util.OptionalDouble;
  * @param baselineRows     the baseline's per-row values, for a comparison ({@link Sample#EMPTY} when none is asked)
  * @param candidateRows    the candidate's per-row values, likewise
  * @param positive         the positive label of a binary metric (auc, {@code average: binary}), given or chosen
+ * @param drift            a drift metric's statistic, p-value and bins
+ * @param agreement        an agreement metric's pairs and unmatched requests
  */
 public record Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate,
                           long baselineSamples, long candidateSamples,
                           long baselineMissing, long candidateMissing, List<String> notes,
-                          Sample baselineRows, Sample candidateRows, Optional<String> positive) {
+                          Sample baselineRows, Sample candidateRows, Optional<String> positive,
+                          Optional<DriftResult> drift, Optional<AgreementResult> agreement) {
     public Measurement {
         notes = List.copyOf(notes);
+    }
+
+    /** A measurement of one variant at a time (not a drift or an agreement). */
+    public Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate,
+                       long baselineSamples, long candidateSamples, long baselineMissing, long candidateMissing,
+                       List<String> notes, Sample baselineRows, Sample candidateRows, Optional<String> positive) {
+        this(metric, baseline, candidate, baselineSamples, candidateSamples, baselineMissing, candidateMissing, notes,
+                baselineRows, candidateRows, positive, Optional.empty(), Optional.empty());
     }
 
     /** A measurement with no per-row values kept (no comparison asked). */

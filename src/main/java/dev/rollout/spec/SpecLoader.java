@@ -101,7 +101,7 @@ public final class SpecLoader {
             String name = root.name("name", NAME, NAME_RULE);
             ModelSpec model = model(root.map("model")
                     .orElseThrow(() -> root.errorAt("model", "missing required key 'model'")), name);
-            List<StageSpec> stages = stages(root);
+            List<StageSpec> stages = withSplitCheck(stages(root), root.map("splitCheck").map(this::splitCheck));
             DataSpec data = data(root.map("data"), model);
             List<MetricSpec> metrics = metrics(root, data);
             ScoringSpec scoring = scoring(root.map("scoring"));
@@ -152,10 +152,31 @@ public final class SpecLoader {
                 Map<String, String> segment = s.labels("segment");
                 s.map("segment").ifPresent(m -> oneVariablePerLabel(m, segment.keySet()));
                 boolean approval = s.bool("approval", false);
+                Optional<SplitCheck> split = s.map("splitCheck").map(this::splitCheck);
                 s.finish();
-                stages.add(new StageSpec(name, traffic, minSamples, bake, segment, approval));
+                stages.add(new StageSpec(name, traffic, minSamples, bake, segment, approval, split));
             }
             return stages;
+        }
+
+        /** {@code splitCheck: {pValue: 0.001, expected: 5}}, at the top level or in a stage. */
+        SplitCheck splitCheck(SpecNode c) {
+            double pValue = c.number("pValue", Double.MIN_VALUE, 1).orElse(0.001);
+            OptionalDouble expected = c.number("expected", 0, 100);
+            if (expected.isPresent() && (expected.getAsDouble() <= 0 || expected.getAsDouble() >= 100)) {
+                throw c.errorAt("expected", "the candidate's expected share of rows is a percent strictly between 0 and 100");
+            }
+            c.finish();
+            return new SplitCheck(pValue, expected);
+        }
+
+        /** A top-level split check applies to every stage that has none of its own. */
+        static List<StageSpec> withSplitCheck(List<StageSpec> stages, Optional<SplitCheck> top) {
+            if (top.isEmpty()) {
+                return stages;
+            }
+            return stages.stream().map(s -> s.splitCheck().isPresent() ? s : new StageSpec(s.name(), s.traffic(), s.minSamples(),
+                    s.bake(), s.segment(), s.approval(), top)).toList();
         }
 
         /** The hook would see one of two labels that share a variable, a different one from run to run. */
@@ -237,32 +258,42 @@ public final class SpecLoader {
             }
             List<MetricSpec> metrics = new ArrayList<>();
             Map<String, Integer> seen = new HashMap<>();
+            Set<String> undecided = new java.util.HashSet<>();
             for (SpecNode.Item item : items) {
                 SpecNode m = root.item(item);
-                MetricSpec metric = metric(m, data);
+                MetricSpec metric = metric(m, data, undecided);
                 if (seen.containsKey(metric.name())) {
                     throw m.errorAt("name", "duplicate metric name '" + metric.name() + "' (also metrics[" + seen.get(metric.name()) + "])");
                 }
                 seen.put(metric.name(), metrics.size());
                 metrics.add(metric);
             }
+            metrics = labelDrift(metrics, undecided);
             if (metrics.stream().noneMatch(MetricSpec::scored)) {
                 throw root.errorAt("metrics", "every metric has weight 0 or is advisory, so there is no score; give one a weight > 0");
             }
             return metrics;
         }
 
-        MetricSpec metric(SpecNode m, DataSpec data) {
+        /**
+         * @param undecided names of drift metrics whose column is not said to be numeric or labels; filled here
+         */
+        MetricSpec metric(SpecNode m, DataSpec data, Set<String> undecided) {
             String name = m.name("name", METRIC_NAME, "letters, digits, '_', '.' and '-'");
             boolean hasColumn = m.has("column") || m.has("aggregate");
-            int sources = (hasColumn ? 1 : 0) + (m.has("classification") ? 1 : 0) + (m.has("regression") ? 1 : 0);
+            int sources = (hasColumn ? 1 : 0) + (m.has("classification") ? 1 : 0) + (m.has("regression") ? 1 : 0)
+                    + (m.has("drift") ? 1 : 0) + (m.has("agreement") ? 1 : 0);
             if (sources > 1) {
-                throw m.errorAt(m.has("classification") ? "classification" : "regression",
-                        "a metric takes its value from one of column/aggregate, classification or regression, not several");
+                throw m.errorAt(m.has("classification") ? "classification" : m.has("regression") ? "regression"
+                                : m.has("drift") ? "drift" : "agreement",
+                        "a metric takes its value from one of column/aggregate, classification, regression, drift or agreement, not several");
             }
             MetricSource source;
             Direction defaultDirection = Direction.HIGHER;
-            if (m.has("classification")) {
+            if (m.has("drift") || m.has("agreement")) {
+                source = outputs(m, data, name, undecided);
+                defaultDirection = source.kind() == MetricSource.Kind.DRIFT ? Direction.LOWER : Direction.HIGHER;
+            } else if (m.has("classification")) {
                 source = classification(m.map("classification").orElseThrow());
             } else if (m.has("regression")) {
                 source = regression(m.map("regression").orElseThrow());
@@ -281,6 +312,7 @@ public final class SpecLoader {
             Optional<Normalize> normalize = normalize(m);
             Optional<GateSpec> gate = m.map("gate").map(this::gate);
             boolean advisory = m.bool("advisory", false);
+            refuseBaselineValue(m, source, normalize, gate);
             Optional<CompareSpec> compare = m.map("compare").map(this::compare);
             if (compare.isPresent() && source.kind() != MetricSource.Kind.COLUMN_AGGREGATE) {
                 throw m.errorAt("compare", "compare needs a metric with a value column (column/aggregate); "
@@ -288,6 +320,88 @@ public final class SpecLoader {
             }
             m.finish();
             return new MetricSpec(name, source, weight, direction, normalize, gate, advisory, compare);
+        }
+
+        /** {@code drift:} or {@code agreement:}: a comparison of the two variants' outputs, row by row or as distributions. */
+        MetricSource outputs(SpecNode m, DataSpec data, String name, Set<String> undecided) {
+            String key = m.has("drift") ? "drift" : "agreement";
+            if (data.variant().isEmpty()) {
+                throw m.errorAt(key, key + " compares the candidate's outputs with the baseline's, so it needs data.variant");
+            }
+            if (data.format() == DataSpec.Format.LONG) {
+                throw m.errorAt(key, key + " needs the wide format (one column per field)");
+            }
+            SpecNode d = m.map(key).orElseThrow();
+            if (key.equals("agreement")) {
+                String requestKey = d.requiredString("key");
+                if (d.has("predicted") == d.has("score")) {
+                    throw d.errorAt(d.has("score") ? "score" : "predicted",
+                            "agreement compares one column: 'predicted' (labels must be equal) or 'score' (within 'tolerance')");
+                }
+                boolean scores = d.has("score");
+                String compared = scores ? d.requiredString("score") : d.requiredString("predicted");
+                if (!scores && d.has("tolerance")) {
+                    d.raw("tolerance");
+                    throw d.errorAt("tolerance", "'tolerance' applies to 'score'; predicted labels agree only when equal");
+                }
+                double tolerance = d.number("tolerance", 0, Double.MAX_VALUE).orElse(0);
+                d.finish();
+                return new MetricSource.Agreement(requestKey, compared, scores, tolerance);
+            }
+            String column = d.requiredString("column");
+            MetricSource.DriftTest test = d.choice("test", MetricSource.DriftTest.class).orElse(MetricSource.DriftTest.PSI);
+            boolean labels = d.bool("labels", false);
+            if (labels && test == MetricSource.DriftTest.KS) {
+                throw d.errorAt("test", "ks compares numbers; a label column drifts by psi or js");
+            }
+            if (labels && d.has("bins")) {
+                d.raw("bins");
+                throw d.errorAt("bins", "a label column has one bin per label; 'bins' applies to numbers");
+            }
+            if (test == MetricSource.DriftTest.KS && d.has("bins")) {
+                d.raw("bins");
+                throw d.errorAt("bins", "ks compares every value; 'bins' applies to psi and js");
+            }
+            int bins = d.integer("bins", 1, 1000).orElse(10L).intValue();
+            if (!d.has("labels") && !d.has("bins") && test != MetricSource.DriftTest.KS) {
+                undecided.add(name);
+            }
+            d.finish();
+            return new MetricSource.Drift(column, test, bins, labels);
+        }
+
+        /**
+         * A drift metric that says neither {@code bins:} nor {@code labels:} reads its column as labels
+         * when another metric of the spec does (a classification's actual or predicted, an agreement's
+         * predicted): {@code y_pred} is a label column there, so it is one here.
+         */
+        static List<MetricSpec> labelDrift(List<MetricSpec> metrics, Set<String> undecided) {
+            Set<String> labelColumns = new java.util.HashSet<>();
+            for (MetricSpec m : metrics) {
+                labelColumns.addAll(m.source().match(a -> List.<String>of(),
+                        c -> c.metric() == ClassificationMetric.AUC ? List.of(c.actual()) : List.of(c.actual(), c.predicted()),
+                        r -> List.of(), d -> List.of(), g -> g.scores() ? List.of() : List.of(g.compared())));
+            }
+            return metrics.stream().map(m -> m.source().match(a -> m, c -> m, r -> m,
+                    d -> undecided.contains(m.name()) && labelColumns.contains(d.column())
+                            ? new MetricSpec(m.name(), new MetricSource.Drift(d.column(), d.test(), d.bins(), true), m.weight(),
+                            m.direction(), m.normalize(), m.gate(), m.advisory(), m.compare())
+                            : m,
+                    g -> m)).toList();
+        }
+
+        /** Drift and agreement have one value, the candidate's against the baseline: nothing to regress from. */
+        static void refuseBaselineValue(SpecNode m, MetricSource source, Optional<Normalize> normalize, Optional<GateSpec> gate) {
+            boolean oneValue = source.kind() == MetricSource.Kind.DRIFT || source.kind() == MetricSource.Kind.AGREEMENT;
+            if (!oneValue) {
+                return;
+            }
+            if (gate.filter(g -> g.maxRegression().isPresent() || g.maxRegressionPct().isPresent()).isPresent()) {
+                throw m.errorAt("gate", "drift and agreement already compare the candidate with the baseline; gate them by min or max, not maxRegression");
+            }
+            if (normalize.filter(n -> n.match(r -> false, b -> true)).isPresent()) {
+                throw m.errorAt("normalize", "drift and agreement have no baseline value to normalize by; use {best: B, worst: W}");
+            }
         }
 
         Aggregate aggregate(SpecNode m, String text) {

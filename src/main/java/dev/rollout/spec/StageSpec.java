@@ -3,6 +3,7 @@ package dev.rollout.spec;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One stage of a rollout.
@@ -12,11 +13,17 @@ import java.util.Map;
  * @param bake       minimum time in the stage before it may advance ({@link Duration#ZERO}: none)
  * @param segment    labels naming the audience (region, cohort, module); empty when all
  * @param approval   leaving this stage needs a recorded approval
+ * @param splitCheck whether the exports must show the stage's split (the stage's own, else the spec's top-level one)
  */
 public record StageSpec(String name, int traffic, long minSamples, Duration bake,
-                        Map<String, String> segment, boolean approval) {
+                        Map<String, String> segment, boolean approval, Optional<SplitCheck> splitCheck) {
     public StageSpec {
         segment = Map.copyOf(segment);
+    }
+
+    /** A stage without a split check. */
+    public StageSpec(String name, int traffic, long minSamples, Duration bake, Map<String, String> segment, boolean approval) {
+        this(name, traffic, minSamples, bake, segment, approval, Optional.empty());
     }
 
     /**
