@@ -161,7 +161,10 @@ public final class SpecLoader {
 
         /** {@code splitCheck: {pValue: 0.001, expected: 5}}, at the top level or in a stage. */
         SplitCheck splitCheck(SpecNode c) {
-            double pValue = c.number("pValue", Double.MIN_VALUE, 1).orElse(0.001);
+            double pValue = c.number("pValue", 0, 1).orElse(0.001);
+            if (pValue == 0) {
+                throw c.errorAt("pValue", "must be above 0 (at most 1): below it the split is taken as not applied");
+            }
             OptionalDouble expected = c.number("expected", 0, 100);
             if (expected.isPresent() && (expected.getAsDouble() <= 0 || expected.getAsDouble() >= 100)) {
                 throw c.errorAt("expected", "the candidate's expected share of rows is a percent strictly between 0 and 100");
