@@ -19,6 +19,8 @@ final class KeyedOutputs implements Accumulator {
     private final LabelIds labels = new LabelIds();
     private final List<long[]> keyBlocks = new ArrayList<>();
     private final List<double[]> valueBlocks = new ArrayList<>();
+    /** How many rows each block holds: a block taken in from a later part may be partly filled. */
+    private final List<Integer> filled = new ArrayList<>();
     private long[] keys = new long[16];
     private double[] values = new double[16];
     private int tail;
@@ -57,6 +59,7 @@ final class KeyedOutputs implements Accumulator {
             } else {
                 keyBlocks.add(keys);
                 valueBlocks.add(values);
+                filled.add(tail);
                 keys = new long[BLOCK];
                 values = new double[BLOCK];
                 tail = 0;
@@ -89,28 +92,41 @@ final class KeyedOutputs implements Accumulator {
     @Override
     public void merge(Accumulator other) {
         KeyedOutputs later = (KeyedOutputs) other;
-        int[] to = new int[later.labels.size()];
-        for (int i = 0; i < to.length; i++) {
-            to[i] = labels.id(later.labels.get(i));
+        if (!scores) {
+            // The later part numbered its labels in its own order of appearance: renumber its rows in place.
+            int[] to = new int[later.labels.size()];
+            for (int i = 0; i < to.length; i++) {
+                to[i] = labels.id(later.labels.get(i));
+            }
+            for (int b = 0; b < later.valueBlocks.size(); b++) {
+                renumber(later.valueBlocks.get(b), later.filled.get(b), to);
+            }
+            renumber(later.values, later.tail, to);
         }
-        later.forEach((k, v) -> add(k, scores ? v : to[(int) v]));
+        // Take the later part's blocks as they are: no row is copied, so a merge needs no second copy of the rows.
+        if (tail > 0) {
+            keyBlocks.add(keys);
+            valueBlocks.add(values);
+            filled.add(tail);
+        }
+        keyBlocks.addAll(later.keyBlocks);
+        valueBlocks.addAll(later.valueBlocks);
+        filled.addAll(later.filled);
+        if (later.tail > 0) {
+            keyBlocks.add(later.keys);
+            valueBlocks.add(later.values);
+            filled.add(later.tail);
+        }
+        keys = new long[16];
+        values = new double[16];
+        tail = 0;
+        size += later.size;
         missing += later.missing;
     }
 
-    private interface Entry {
-        void take(long key, double value);
-    }
-
-    private void forEach(Entry e) {
-        for (int b = 0; b < keyBlocks.size(); b++) {
-            long[] k = keyBlocks.get(b);
-            double[] v = valueBlocks.get(b);
-            for (int i = 0; i < k.length; i++) {
-                e.take(k[i], v[i]);
-            }
-        }
-        for (int i = 0; i < tail; i++) {
-            e.take(keys[i], values[i]);
+    private static void renumber(double[] ids, int n, int[] to) {
+        for (int i = 0; i < n; i++) {
+            ids[i] = to[(int) ids[i]];
         }
     }
 
@@ -157,16 +173,17 @@ final class KeyedOutputs implements Accumulator {
         double[] v = new double[n];
         int at = 0;
         for (int b = 0; b < keyBlocks.size(); b++) {
-            System.arraycopy(keyBlocks.get(b), 0, k, at, BLOCK);
-            System.arraycopy(valueBlocks.get(b), 0, v, at, BLOCK);
+            System.arraycopy(keyBlocks.get(b), 0, k, at, filled.get(b));
+            System.arraycopy(valueBlocks.get(b), 0, v, at, filled.get(b));
             keyBlocks.set(b, null);
             valueBlocks.set(b, null);
-            at += BLOCK;
+            at += filled.get(b);
         }
         System.arraycopy(keys, 0, k, at, tail);
         System.arraycopy(values, 0, v, at, tail);
         keyBlocks.clear();
         valueBlocks.clear();
+        filled.clear();
         keys = new long[16];
         values = new double[16];
         tail = 0;
