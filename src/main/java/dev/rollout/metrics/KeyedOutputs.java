@@ -13,7 +13,11 @@ import java.util.List;
  */
 final class KeyedOutputs implements Accumulator {
 
-    private static final int BLOCK = DoubleList.BLOCK;
+    /**
+     * 16 Ki rows, 128 KiB a block array: under half of G1's smallest region (1 MiB), so a block
+     * is never a humongous object that wastes the rest of its region.
+     */
+    private static final int BLOCK = 1 << 14;
 
     private final boolean scores;
     private final LabelIds labels = new LabelIds();
