@@ -69,6 +69,9 @@ class ShadowExampleTest {
         assertTrue(reason.matches("expected 4\\.762 % candidate rows, found 10\\.3 % of 4,460; χ² p = [0-9.]+e-[0-9]+ < "
                 + "splitCheck\\.pValue 0\\.001: is the router applying the stage\\?"), reason);
 
+        String text = cli.at("2026-03-02T11:00:00Z").run("evaluate", spec, "--metrics",
+                exports.resolve("canary-5.csv").toString(), "--dry-run").out();
+        assertTrue(text.contains("  split check: 4.762 % candidate rows expected, 4.7 % found of 4,196, χ² p 0."), text);
         CliRunner.Result right = cli.at("2026-03-02T11:00:00Z").run("advance", spec, "--metrics",
                 exports.resolve("canary-5.csv").toString(), "-o", "json");
         assertEquals(0, right.exit(), right.toString());
