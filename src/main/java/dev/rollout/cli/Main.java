@@ -21,8 +21,8 @@ public final class Main {
         } catch (OutOfMemoryError e) {
             // Nothing has been written yet: state changes come after the exports are read.
             err.println("rollout: out of memory (the heap may grow to " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MB); exact percentiles and AUC keep every value in the window, label metrics a table of"
-                    + " label pairs: give the JVM more, e.g. ROLLOUT_JAVA_OPTS=-Xmx8g, or evaluate a shorter window");
+                    + " MB); exact percentiles, AUC and drift keep every value in the window, agreement a key and"
+                    + " an output per row, label metrics a table of label pairs: give the JVM more, e.g. ROLLOUT_JAVA_OPTS=-Xmx8g, or evaluate a shorter window");
             code = 1;
         }
         out.flush();

@@ -49,6 +49,13 @@ final class MarkdownViews {
         for (MetricResult m : e.metrics()) {
             slices(sb, m);
         }
+        List<String> outputs = e.metrics().stream().flatMap(m -> dev.rollout.judge.OutputSentence.of(m).stream()).toList();
+        for (String line : outputs) {
+            sb.append("- ").append(cell(line)).append('\n');
+        }
+        if (!outputs.isEmpty()) {
+            sb.append('\n');
+        }
         for (String r : e.reasons()) {
             sb.append("- ").append(cell(r)).append('\n');
         }

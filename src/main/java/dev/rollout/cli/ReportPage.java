@@ -213,6 +213,12 @@ final class ReportPage {
             }
             h.append("</table>\n");
             metrics.forEach(m -> slices(h, m));
+            List<String> outputs = metrics.stream().flatMap(m -> dev.rollout.judge.OutputSentence.of(m).stream()).toList();
+            if (!outputs.isEmpty()) {
+                h.append("<ul class=\"outputs\">");
+                outputs.forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
+                h.append("</ul>\n");
+            }
         }
         if (!e.reasons().isEmpty()) {
             h.append("<ul>");

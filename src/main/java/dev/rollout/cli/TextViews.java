@@ -136,10 +136,16 @@ final class TextViews {
         }
         for (MetricResult m : e.metrics()) {
             m.compare().ifPresent(c -> sb.append("  ").append(escaped(dev.rollout.judge.Comparison.sentence(m.name(), c))).append('\n'));
+            dev.rollout.judge.OutputSentence.of(m).ifPresent(line -> sb.append("  ").append(escaped(line)).append('\n'));
         }
         for (MetricResult m : e.metrics()) {
             slices(sb, m);
         }
+        e.split().ifPresent(split -> sb.append("  split check: ").append(Numbers.show(split.expectedPercent()))
+                .append(" % candidate rows expected, ").append(String.format(java.util.Locale.ROOT, "%.1f", split.observedPercent()))
+                .append(" % found of ").append(String.format(java.util.Locale.ROOT, "%,d", split.rows())).append(", χ² p ")
+                .append(Numbers.show(split.pValue())).append(split.passed() ? "" : " < " + Numbers.show(split.threshold()))
+                .append('\n'));
         sb.append("\n  score ").append(formula(e.normalizeBy())).append(" = ")
                 .append(e.score().isPresent() ? Numbers.show(e.score().getAsDouble()) : "n/a")
                 .append("   promote >= ").append(Numbers.show(e.thresholds().promote()))

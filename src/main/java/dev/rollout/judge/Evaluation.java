@@ -2,6 +2,8 @@ package dev.rollout.judge;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.rollout.metrics.LabelCoverage;
+import dev.rollout.metrics.AgreementResult;
+import dev.rollout.metrics.DriftResult;
 import dev.rollout.metrics.Provenance;
 import dev.rollout.spec.ScoringSpec.ScoreFormula;
 
@@ -19,17 +21,21 @@ import java.util.OptionalDouble;
  * @param rows    rows per variant in the window, and of other variants
  * @param window  the time window the rows were taken from
  * @param labels  the late labels' coverage, when the spec has {@code data.labels} (left out of the JSON otherwise)
+ * @param split   the stage's split check, when it has one and it applies
  */
 public record Evaluation(String rollout, String stage, Instant at, Decision decision, OptionalDouble score,
                          ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
                          List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs,
-                         Rules rules, @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<LabelCoverage> labels) {
+                         Rules rules, @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<LabelCoverage> labels,
+                         Optional<SplitResult> split) {
 
     public Evaluation {
         reasons = List.copyOf(reasons);
         metrics = List.copyOf(metrics);
         inputs = List.copyOf(inputs);
         labels = labels == null ? Optional.empty() : labels;
+        // Histories written before split checks have none.
+        split = split == null ? Optional.empty() : split;
     }
 
     /** An evaluation whose decision is the rules' own, as one without rollbackAfter has, of exports that hold their labels. */
@@ -37,7 +43,7 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
                       ScoreFormula normalizeBy, Thresholds thresholds, List<String> reasons,
                       List<MetricResult> metrics, Rows rows, WindowBounds window, List<Provenance> inputs) {
         this(rollout, stage, at, decision, score, normalizeBy, thresholds, reasons, metrics, rows, window, inputs,
-                new Rules(decision, false), Optional.empty());
+                new Rules(decision, false), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -56,7 +62,22 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
         all.add(reason);
         all.addAll(reasons);
         return new Evaluation(rollout, stage, at, decided, score, normalizeBy, thresholds, all, metrics, rows, window, inputs,
-                rules, labels);
+                rules, labels, split);
+    }
+
+    /**
+     * The chi-square goodness-of-fit test of the rows per variant against the expected split.
+     *
+     * @param expectedPercent the candidate's expected share of the baseline and candidate rows, in percent
+     * @param observedPercent the candidate's share found
+     * @param rows            baseline and candidate rows together
+     * @param chiSquare       the statistic, one degree of freedom
+     * @param pValue          {@code scipy.stats.chisquare}'s p-value
+     * @param threshold       the spec's pValue: below it the split is taken as not applied
+     * @param passed          pValue ≥ threshold
+     */
+    public record SplitResult(double expectedPercent, double observedPercent, long rows, double chiSquare, double pValue,
+                              double threshold, boolean passed) {
     }
 
     /** The score's thresholds. */
@@ -96,18 +117,23 @@ public record Evaluation(String rollout, String stage, Instant at, Decision deci
      * @param slices   the metric per slice, worst first, when {@code slices} names it; their failures are in {@code gate}
      *                 (left out of the JSON for a metric without slices, so histories of specs without slices keep their bytes)
      * @param maxGap   the candidate's spread over the judged slices, when {@code slices.maxGap} limits it
+     * @param drift    a drift metric's test, value, p-value (ks) and bins (psi, js)
+     * @param agreement an agreement metric's pairs, unmatched requests per variant, and rate
      */
     public record MetricResult(String name, String source, double weight, String direction, boolean advisory,
                                OptionalDouble baseline, OptionalDouble candidate, OptionalDouble delta,
                                OptionalDouble p, Samples samples, GateResult gate, List<String> notes,
                                Optional<CompareResult> compare, Optional<String> positive,
                                @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SliceResult> slices,
-                               @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<GapResult> maxGap) {
+                               @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<GapResult> maxGap,
+                               Optional<DriftResult> drift, Optional<AgreementResult> agreement) {
         public MetricResult {
             notes = List.copyOf(notes);
-            // Histories written before slices (issue 17) have neither.
+            // Histories written before slices (issue 17) have neither; nor, before drift and agreement, those.
             slices = slices == null ? List.of() : List.copyOf(slices);
             maxGap = maxGap == null ? Optional.empty() : maxGap;
+            drift = drift == null ? Optional.empty() : drift;
+            agreement = agreement == null ? Optional.empty() : agreement;
         }
     }
 

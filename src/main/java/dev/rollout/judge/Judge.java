@@ -64,15 +64,19 @@ public final class Judge {
         }
         Score score = score(spec.scoring(), spec.metrics(), results);
         List<String> reasons = new ArrayList<>();
-        Evaluation.Rules rules = decide(spec, stage, report, inStage, now, results, score, reasons);
+        Optional<Evaluation.SplitResult> split = Split.check(stage, report);
+        split.filter(s -> !s.passed()).ifPresent(s -> reasons.add(Split.sentence(s)));
+        Evaluation.Rules rules = decide(spec, stage, report, inStage, now, results, score, reasons,
+                split.filter(s -> !s.passed()).isPresent());
         return new Evaluation(spec.name(), stage.name(), now, rules.decision(), score.value, spec.scoring().normalizeBy(),
                 new Evaluation.Thresholds(spec.scoring().promote(), spec.scoring().rollback()), reasons, results,
                 new Evaluation.Rows(report.baselineRows(), report.candidateRows(), report.otherRows(), report.notes()), window,
-                report.inputs(), rules, report.labels());
+                report.inputs(), rules, report.labels(), split);
     }
 
     private static Evaluation.Rules decide(RolloutSpec spec, StageSpec stage, MetricsReport report, Optional<Duration> inStage,
-                                           Instant now, List<MetricResult> results, Score score, List<String> reasons) {
+                                           Instant now, List<MetricResult> results, Score score, List<String> reasons,
+                                           boolean splitFailed) {
         ScoringSpec scoring = spec.scoring();
         // 0. The stage's deadline passed: roll back whatever the data says (too little of it, most
         //    likely), so a stuck rollout does not keep its traffic forever. It is not a flaky reading
@@ -120,8 +124,9 @@ public final class Judge {
         if (criticalFailed || belowRollback || missing) {
             return new Evaluation.Rules(Decision.ROLLBACK, immediate);
         }
-        // 3. The bake time is not over.
-        Decision decision = Decision.PROMOTE;
+        // 3. The bake time is not over, or the rows do not show the stage's split (the reason is already given):
+        //    the metrics may compare something other than the stage.
+        Decision decision = splitFailed ? Decision.HOLD : Decision.PROMOTE;
         if (inStage.isPresent() && inStage.get().compareTo(stage.bake()) < 0) {
             reasons.add("bake time not over: " + Numbers.duration(inStage.get()) + " of " + Numbers.duration(stage.bake())
                     + " in stage " + stage.name() + " (" + Numbers.duration(stage.bake().minus(inStage.get())) + " left)");
@@ -269,7 +274,7 @@ public final class Judge {
         return new MetricResult(metric.name(), metric.source().label(), metric.weight(), metric.direction().word(),
                 metric.advisory(), m.baseline(), m.candidate(), delta, p,
                 new Samples(m.baselineSamples(), m.candidateSamples()), slices.into(gate), notes, compare, m.positive(),
-                slices.slices(), slices.gap());
+                slices.slices(), slices.gap(), m.drift(), m.agreement());
     }
 
     /** candidate − baseline, in decimal; empty without both. */

@@ -102,6 +102,20 @@ final class ColumnStats implements Accumulator {
         }
     }
 
+    /** Values kept (a drift, a median or a percentile reads the column). */
+    int kept() {
+        return values == null ? 0 : values.size();
+    }
+
+    /** The kept values sorted, in the first {@link #kept()} entries of the array (not a copy). */
+    double[] sortedValues() {
+        return values.sorted();
+    }
+
+    long missingCells() {
+        return missing;
+    }
+
     /** The per-row values as a comparison needs them: count, mean, sample variance, and the values when kept. */
     Sample sample() {
         if (count == 0) {

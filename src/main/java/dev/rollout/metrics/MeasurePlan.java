@@ -40,7 +40,13 @@ public final class MeasurePlan {
         /** An actual and a predicted number column. */
         REGRESSION,
         /** A label column and a score column in [0, 1], for brier, log_loss and ece. */
-        PROBABILITIES
+        PROBABILITIES,
+        /** One column of labels, counted per label (a label column's drift). */
+        LABEL_COUNTS,
+        /** A request key and a label column, per request (agreement of labels). */
+        KEYED_LABELS,
+        /** A request key and a number column, per request (agreement of scores). */
+        KEYED_SCORES
     }
 
     /**
@@ -63,6 +69,8 @@ public final class MeasurePlan {
                 case SCORES -> new ScoresByLabel(false);
                 case REGRESSION -> new RegressionErrors();
                 case PROBABILITIES -> new ScoresByLabel(true);
+                case LABEL_COUNTS -> new LabelCounts();
+                case KEYED_LABELS, KEYED_SCORES -> new KeyedOutputs(kind == Kind.KEYED_SCORES);
             };
         }
     }
@@ -125,7 +133,9 @@ public final class MeasurePlan {
                 continue;
             }
             Optional<Aggregate.Kind> aggregate = aggregate(m.source());
-            if (aggregate.filter(a -> a == Aggregate.Kind.MEDIAN || a == Aggregate.Kind.PERCENTILE).isPresent()) {
+            // A numeric drift bins by the baseline's quantiles, or ranks every value (ks).
+            boolean numericDrift = m.source().match(a -> false, c -> false, r -> false, p -> false, d -> !d.labels(), g -> false);
+            if (numericDrift || aggregate.filter(a -> a == Aggregate.Kind.MEDIAN || a == Aggregate.Kind.PERCENTILE).isPresent()) {
                 keepValues.add(key);
             }
             // Mann–Whitney ranks the rows themselves; the other comparisons need only mean and variance.
@@ -177,9 +187,11 @@ public final class MeasurePlan {
                         : c.metric().calibration() ? new Key(Kind.PROBABILITIES, List.of(c.actual(), c.score()))
                         : new Key(Kind.LABELS, List.of(c.actual(), c.predicted())),
                 r -> new Key(Kind.REGRESSION, List.of(r.actual(), r.predicted())),
-                p -> null);
+                p -> null,
+                d -> new Key(d.labels() ? Kind.LABEL_COUNTS : Kind.NUMBER, List.of(d.column())),
+                g -> new Key(g.scores() ? Kind.KEYED_SCORES : Kind.KEYED_LABELS, List.of(g.key(), g.compared())));
         Optional<String> actual = s.match(a -> Optional.empty(), c -> Optional.of(c.actual()), r -> Optional.of(r.actual()),
-                p -> Optional.empty());
+                p -> Optional.empty(), d -> Optional.empty(), g -> Optional.empty());
         if (actual.isPresent() && actual.equals(lateActual)) {
             // The label comes from the late labels, found by the prediction's key: the row's key cell stands in for it.
             return new Key(key.kind(), List.of(labelKey.orElseThrow(), key.columns().get(1)), true);
@@ -190,7 +202,7 @@ public final class MeasurePlan {
     /** The aggregate of a column metric; empty for the others. */
     private static Optional<Aggregate.Kind> aggregate(MetricSource s) {
         return s.match(a -> Optional.of(a.aggregate().kind()), c -> Optional.empty(), r -> Optional.empty(),
-                p -> Optional.empty());
+                p -> Optional.empty(), d -> Optional.empty(), g -> Optional.empty());
     }
 
     /** The spec measured: its data block says how rows are shaped, its metrics what to compute. */

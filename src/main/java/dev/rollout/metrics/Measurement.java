@@ -18,11 +18,14 @@ import java.util.OptionalDouble;
  * @param candidateRows    the candidate's per-row values, likewise
  * @param positive         the positive label of a binary metric (auc, {@code average: binary}), given or chosen
  * @param slices           the metric per slice of the rows, when the spec's {@code slices} name it; else empty
+ * @param drift            a drift metric's statistic, p-value and bins
+ * @param agreement        an agreement metric's pairs and unmatched requests
  */
 public record Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate,
                           long baselineSamples, long candidateSamples,
                           long baselineMissing, long candidateMissing, List<String> notes,
-                          Sample baselineRows, Sample candidateRows, Optional<String> positive, List<Slice> slices) {
+                          Sample baselineRows, Sample candidateRows, Optional<String> positive, List<Slice> slices,
+                          Optional<DriftResult> drift, Optional<AgreementResult> agreement) {
     public Measurement {
         notes = List.copyOf(notes);
         slices = List.copyOf(slices);
@@ -33,13 +36,22 @@ public record Measurement(String metric, OptionalDouble baseline, OptionalDouble
                        long candidateSamples, long baselineMissing, long candidateMissing, List<String> notes,
                        Sample baselineRows, Sample candidateRows, Optional<String> positive) {
         this(metric, baseline, candidate, baselineSamples, candidateSamples, baselineMissing, candidateMissing, notes,
-                baselineRows, candidateRows, positive, List.of());
+                baselineRows, candidateRows, positive, List.of(), Optional.empty(), Optional.empty());
     }
 
     /** This measurement with its values per slice. */
     public Measurement withSlices(List<Slice> perSlice) {
         return new Measurement(metric, baseline, candidate, baselineSamples, candidateSamples, baselineMissing,
-                candidateMissing, notes, baselineRows, candidateRows, positive, perSlice);
+                candidateMissing, notes, baselineRows, candidateRows, positive, perSlice, drift, agreement);
+    }
+
+    /** A measurement between the variants (a drift or an agreement), of every row. */
+    public Measurement(String metric, OptionalDouble baseline, OptionalDouble candidate,
+                       long baselineSamples, long candidateSamples, long baselineMissing, long candidateMissing,
+                       List<String> notes, Sample baselineRows, Sample candidateRows, Optional<String> positive,
+                       Optional<DriftResult> drift, Optional<AgreementResult> agreement) {
+        this(metric, baseline, candidate, baselineSamples, candidateSamples, baselineMissing, candidateMissing, notes,
+                baselineRows, candidateRows, positive, List.of(), drift, agreement);
     }
 
     /** A measurement with no per-row values kept (no comparison asked). */

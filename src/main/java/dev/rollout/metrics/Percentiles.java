@@ -43,7 +43,12 @@ final class Percentiles {
     }
 
     static double percentile(double[] sorted, int n, double q) {
-        double virtual = (n - 1) * (q / 100.0);
+        return quantile(sorted, n, q / 100.0);
+    }
+
+    /** {@code np.quantile(values, q)}, method "linear", on {@code sorted[0..n)}; q in [0, 1]. */
+    static double quantile(double[] sorted, int n, double q) {
+        double virtual = (n - 1) * q;
         if (virtual >= n - 1) {
             return sorted[n - 1];
         }

@@ -286,6 +286,12 @@ public final class Tally {
                                 Lane candidateLane) {
         Accumulator candidateAcc = candidateLane.byInput[input];
         Accumulator baselineAcc = baselineLane.byInput[input];
+        Optional<Between.Value> between = metric.source().match(a -> Optional.empty(), c -> Optional.empty(),
+                r -> Optional.empty(), p -> Optional.empty(), d -> Optional.of(Between.drift(d, baselineAcc, candidateAcc)),
+                g -> Optional.of(Between.agreement(g, baselineAcc, candidateAcc)));
+        if (between.isPresent()) {
+            return measureBetween(metric, between.get(), data, baselineLane, candidateLane);
+        }
         // One set of classes for both variants: the positive label is the same for both, whatever each one's rows hold.
         List<String> labels = new ArrayList<>(candidateAcc.labels());
         labels.addAll(baselineAcc.labels());
@@ -322,6 +328,30 @@ public final class Tally {
     }
 
     /**
+     * A drift or an agreement: one value, the candidate's against the baseline, so the baseline's
+     * own value stays empty; the rows left out are told per variant as for any metric.
+     */
+    private Measurement measureBetween(MetricSpec metric, Between.Value v, DataSpec data, Lane baselineLane, Lane candidateLane) {
+        List<String> notes = new ArrayList<>();
+        if (rows(candidateLane) == 0) {
+            notes.add("no candidate rows in the window");
+        }
+        if (rows(baselineLane) == 0) {
+            notes.add("no baseline rows in the window");
+        }
+        if (notes.isEmpty()) {
+            notes.addAll(v.value().notes());
+        }
+        MetricValue candidate = new MetricValue(OptionalDouble.empty(), v.candidateSamples(), v.candidateMissing(), List.of());
+        MetricValue baseline = new MetricValue(OptionalDouble.empty(), v.baselineSamples(), v.baselineMissing(), List.of());
+        leftOut(metric, data, "candidate", candidate).ifPresent(notes::add);
+        leftOut(metric, data, "baseline", baseline).ifPresent(notes::add);
+        return new Measurement(metric.name(), OptionalDouble.empty(), v.value().value(), v.baselineSamples(),
+                v.candidateSamples(), v.baselineMissing(), v.candidateMissing(), notes, Sample.EMPTY, Sample.EMPTY,
+                Optional.empty(), v.drift(), v.agreement());
+    }
+
+    /**
      * The one dispatch from a kind of metric to its accumulator's value. The plan made each
      * input's accumulator from the same kind, so the accumulator casts below follow from the match.
      */
@@ -334,20 +364,26 @@ public final class Tally {
                 r -> ((RegressionErrors) acc).value(r.metric(), variant),
                 p -> {
                     throw new IllegalStateException("metric " + metric.name() + " is a Prometheus query: it has no rows to tally");
+                },
+                d -> {
+                    throw new IllegalStateException("drift has no value per variant");
+                },
+                g -> {
+                    throw new IllegalStateException("agreement has no value per variant");
                 });
     }
 
     /** A classification metric for which a positive label matters; empty for every other metric. */
     private static Optional<MetricSource.Classification> binary(MetricSource s) {
         return s.match(a -> Optional.empty(), c -> Optional.of(c).filter(MetricSource.Classification::binary),
-                r -> Optional.empty(), p -> Optional.empty());
+                r -> Optional.empty(), p -> Optional.empty(), d -> Optional.empty(), g -> Optional.empty());
     }
 
     /** The per-row values a comparison needs; only a column has them (the spec refuses compare: elsewhere). */
     private static Sample sample(MetricSource s, Accumulator acc) {
         return switch (s.kind()) {
             case COLUMN_AGGREGATE -> ((ColumnStats) acc).sample();
-            case CLASSIFICATION, REGRESSION, PROMETHEUS -> Sample.EMPTY;
+            case CLASSIFICATION, REGRESSION, PROMETHEUS, DRIFT, AGREEMENT -> Sample.EMPTY;
         };
     }
 

@@ -7,14 +7,14 @@ import java.util.function.Function;
 /** Where a metric's value comes from: a column's aggregate, or a model-quality metric. */
 public sealed interface MetricSource
         permits MetricSource.ColumnAggregate, MetricSource.Classification, MetricSource.Regression,
-        MetricSource.Prometheus {
+        MetricSource.Prometheus, MetricSource.Drift, MetricSource.Agreement {
 
     /**
      * Which of the permitted records this is. Java 17 has no pattern {@code switch}; a switch
      * expression over this enum is exhaustive, so a new kind of metric makes the compiler list
      * every place that must handle it, where an {@code instanceof} ladder would guess.
      */
-    enum Kind { COLUMN_AGGREGATE, CLASSIFICATION, REGRESSION, PROMETHEUS }
+    enum Kind { COLUMN_AGGREGATE, CLASSIFICATION, REGRESSION, PROMETHEUS, DRIFT, AGREEMENT }
 
     Kind kind();
 
@@ -23,7 +23,8 @@ public sealed interface MetricSource
      * fails to compile at every place that must handle it (Java 17 has no pattern switch).
      */
     <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                Function<Regression, R> regression, Function<Prometheus, R> prometheus);
+                Function<Regression, R> regression, Function<Prometheus, R> prometheus, Function<Drift, R> drift,
+                Function<Agreement, R> agreement);
 
     /** How the value is computed, for tables: {@code p95(latency_ms)}, {@code f1/weighted(y_true, y_pred)}. */
     String label();
@@ -38,7 +39,8 @@ public sealed interface MetricSource
         }
 
         public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                           Function<Regression, R> regression, Function<Prometheus, R> prometheus) {
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus,
+                           Function<Drift, R> drift, Function<Agreement, R> agreement) {
             return column.apply(this);
         }
 
@@ -68,7 +70,8 @@ public sealed interface MetricSource
         }
 
         public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                           Function<Regression, R> regression, Function<Prometheus, R> prometheus) {
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus,
+                           Function<Drift, R> drift, Function<Agreement, R> agreement) {
             return classification.apply(this);
         }
 
@@ -97,7 +100,8 @@ public sealed interface MetricSource
         }
 
         public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                           Function<Regression, R> regression, Function<Prometheus, R> prometheus) {
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus,
+                           Function<Drift, R> drift, Function<Agreement, R> agreement) {
             return regression.apply(this);
         }
 
@@ -127,7 +131,8 @@ public sealed interface MetricSource
         }
 
         public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
-                           Function<Regression, R> regression, Function<Prometheus, R> prometheus) {
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus,
+                           Function<Drift, R> drift, Function<Agreement, R> agreement) {
             return prometheus.apply(this);
         }
 
@@ -141,6 +146,64 @@ public sealed interface MetricSource
             return List.of();
         }
     }
+
+    /**
+     * How far the candidate's distribution of a column is from the baseline's, in the same window.
+     *
+     * @param bins   the number of baseline quantile bins of a numeric column (psi, js)
+     * @param labels the column holds labels: one bin per label of either variant, not quantiles
+     */
+    record Drift(String column, DriftTest test, int bins, boolean labels) implements MetricSource {
+        public Kind kind() {
+            return Kind.DRIFT;
+        }
+
+        public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus,
+                           Function<Drift, R> drift, Function<Agreement, R> agreement) {
+            return drift.apply(this);
+        }
+
+        public String label() {
+            return lower(test) + "(" + column + (labels ? ", labels" : ", " + bins + " bins") + ")";
+        }
+
+        public List<String> columns() {
+            return List.of(column);
+        }
+    }
+
+    /**
+     * The share of requests present for both variants (joined on {@code key}) whose outputs agree:
+     * equal labels, or scores within {@code tolerance}.
+     *
+     * @param compared the prediction column (labels) or the score column (scores)
+     * @param scores   {@code compared} holds numbers compared within {@code tolerance}
+     */
+    record Agreement(String key, String compared, boolean scores, double tolerance) implements MetricSource {
+        public Kind kind() {
+            return Kind.AGREEMENT;
+        }
+
+        public <R> R match(Function<ColumnAggregate, R> column, Function<Classification, R> classification,
+                           Function<Regression, R> regression, Function<Prometheus, R> prometheus,
+                           Function<Drift, R> drift, Function<Agreement, R> agreement) {
+            return agreement.apply(this);
+        }
+
+        public String label() {
+            return "agreement(" + key + ": " + compared
+                    + (scores ? " ± " + new java.math.BigDecimal(Double.toString(tolerance)).stripTrailingZeros().toPlainString() : "")
+                    + ")";
+        }
+
+        public List<String> columns() {
+            return List.of(key, compared);
+        }
+    }
+
+    /** The drift statistics: population stability index, Kolmogorov–Smirnov D, Jensen–Shannon distance. */
+    enum DriftTest { PSI, KS, JS }
 
     private static String lower(Enum<?> e) {
         return e.name().toLowerCase(java.util.Locale.ROOT);

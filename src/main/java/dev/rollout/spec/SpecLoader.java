@@ -107,7 +107,7 @@ public final class SpecLoader {
             String name = root.name("name", NAME, NAME_RULE);
             ModelSpec model = model(root.map("model")
                     .orElseThrow(() -> root.errorAt("model", "missing required key 'model'")), name);
-            List<StageSpec> stages = stages(root);
+            List<StageSpec> stages = withSplitCheck(stages(root), root.map("splitCheck").map(this::splitCheck));
             DataSpec data = data(dataWithLibraries(root, model), model);
             Map<String, SourceSpec> sources = root.map("sources").map(this::sources).orElse(Map.of());
             List<MetricSpec> metrics = metrics(root, data, sources);
@@ -210,11 +210,35 @@ public final class SpecLoader {
                 Map<String, String> segment = s.labels("segment");
                 s.map("segment").ifPresent(m -> oneVariablePerLabel(m, segment.keySet()));
                 boolean approval = s.bool("approval", false);
-                StageSpec stage = tolerance(s, new StageSpec(name, traffic, minSamples, bake, segment, approval));
+                Optional<SplitCheck> split = s.map("splitCheck").map(this::splitCheck);
+                StageSpec stage = tolerance(s, new StageSpec(name, traffic, minSamples, bake, segment, approval), split);
                 s.finish();
                 stages.add(stage);
             }
             return stages;
+        }
+
+        /** {@code splitCheck: {pValue: 0.001, expected: 5}}, at the top level or in a stage. */
+        SplitCheck splitCheck(SpecNode c) {
+            double pValue = c.number("pValue", 0, 1).orElse(0.001);
+            if (pValue == 0) {
+                throw c.errorAt("pValue", "must be above 0 (at most 1): below it the split is taken as not applied");
+            }
+            OptionalDouble expected = c.number("expected", 0, 100);
+            if (expected.isPresent() && (expected.getAsDouble() <= 0 || expected.getAsDouble() >= 100)) {
+                throw c.errorAt("expected", "the candidate's expected share of rows is a percent strictly between 0 and 100");
+            }
+            c.finish();
+            return new SplitCheck(pValue, expected);
+        }
+
+        /** A top-level split check applies to every stage that has none of its own. */
+        static List<StageSpec> withSplitCheck(List<StageSpec> stages, Optional<SplitCheck> top) {
+            if (top.isEmpty()) {
+                return stages;
+            }
+            return stages.stream().map(s -> s.splitCheck().isPresent() ? s : new StageSpec(s.name(), s.traffic(), s.minSamples(),
+                    s.bake(), s.segment(), s.approval(), s.promoteAfter(), s.rollbackAfter(), s.deadline(), top)).toList();
         }
 
         /** The hook would see one of two labels that share a variable, a different one from run to run. */
@@ -307,8 +331,9 @@ public final class SpecLoader {
             List<MetricSpec> metrics = new ArrayList<>();
             Map<String, MetricSpec> seen = new HashMap<>();
             Map<String, String> paths = new HashMap<>();
+            Set<String> undecided = new java.util.HashSet<>();
             for (SpecNode m : nodes) {
-                MetricSpec metric = metric(m, data, sources);
+                MetricSpec metric = metric(m, data, sources, undecided);
                 MetricSpec other = seen.get(metric.name());
                 if (other != null) {
                     throw m.errorAt("name", "duplicate metric name '" + metric.name() + "' (also " + paths.get(metric.name())
@@ -319,6 +344,7 @@ public final class SpecLoader {
                 paths.put(metric.name(), m.path());
                 metrics.add(metric);
             }
+            metrics = labelDrift(metrics, undecided);
             if (metrics.stream().noneMatch(MetricSpec::scored)) {
                 throw root.errorAt("metrics", "every metric has weight 0 or is advisory, so there is no score; give one a weight > 0");
             }
@@ -384,7 +410,7 @@ public final class SpecLoader {
         }
 
         /** The keys that judge a stage over several evaluations, and its deadline. */
-        StageSpec tolerance(SpecNode s, StageSpec stage) {
+        StageSpec tolerance(SpecNode s, StageSpec stage, Optional<SplitCheck> split) {
             int promoteAfter = s.integer("promoteAfter", 1, 1000).orElse(1L).intValue();
             int rollbackAfter = s.integer("rollbackAfter", 1, 1000).orElse(1L).intValue();
             Optional<Duration> deadline = s.duration("deadline");
@@ -393,7 +419,7 @@ public final class SpecLoader {
                         + " the bake time (" + DurationText.format(stage.bake()) + "), or the stage could never be left");
             }
             return new StageSpec(stage.name(), stage.traffic(), stage.minSamples(), stage.bake(), stage.segment(),
-                    stage.approval(), promoteAfter, rollbackAfter, deadline);
+                    stage.approval(), promoteAfter, rollbackAfter, deadline, split);
         }
 
         /** {@code immediate} skips rollbackAfter for a failed critical gate; on another gate it would mean nothing. */
@@ -405,19 +431,27 @@ public final class SpecLoader {
             return immediate;
         }
 
-        MetricSpec metric(SpecNode m, DataSpec data, Map<String, SourceSpec> defined) {
+        /**
+         * @param undecided names of drift metrics whose column is not said to be numeric or labels; filled here
+         */
+        MetricSpec metric(SpecNode m, DataSpec data, Map<String, SourceSpec> defined, Set<String> undecided) {
             String name = m.name("name", METRIC_NAME, "letters, digits, '_', '.' and '-'");
             Optional<SourceSpec> from = metricSource(m, defined);
             boolean hasColumn = m.has("column") || m.has("aggregate");
-            int sources = (hasColumn ? 1 : 0) + (m.has("classification") ? 1 : 0) + (m.has("regression") ? 1 : 0);
+            int sources = (hasColumn ? 1 : 0) + (m.has("classification") ? 1 : 0) + (m.has("regression") ? 1 : 0)
+                    + (m.has("drift") ? 1 : 0) + (m.has("agreement") ? 1 : 0);
             if (sources > 1) {
-                throw m.errorAt(m.has("classification") ? "classification" : "regression",
-                        "a metric takes its value from one of column/aggregate, classification or regression, not several");
+                throw m.errorAt(m.has("classification") ? "classification" : m.has("regression") ? "regression"
+                                : m.has("drift") ? "drift" : "agreement",
+                        "a metric takes its value from one of column/aggregate, classification, regression, drift or agreement, not several");
             }
             MetricSource source;
             Direction defaultDirection = Direction.HIGHER;
             if (m.has("prometheus")) {
                 source = promQuery(m, from);
+            } else if (m.has("drift") || m.has("agreement")) {
+                source = outputs(m, data, name, undecided);
+                defaultDirection = source.kind() == MetricSource.Kind.DRIFT ? Direction.LOWER : Direction.HIGHER;
             } else if (m.has("classification")) {
                 source = classification(m.map("classification").orElseThrow());
                 defaultDirection = calibrationDirection(source);
@@ -438,6 +472,7 @@ public final class SpecLoader {
             Optional<Normalize> normalize = normalize(m);
             Optional<GateSpec> gate = m.map("gate").map(this::gate);
             boolean advisory = m.bool("advisory", false);
+            refuseBaselineValue(m, source, normalize, gate);
             Optional<CompareSpec> compare = m.map("compare").map(this::compare);
             if (compare.isPresent() && source.kind() != MetricSource.Kind.COLUMN_AGGREGATE) {
                 throw m.errorAt("compare", "compare needs a metric with a value column (column/aggregate); "
@@ -571,7 +606,8 @@ public final class SpecLoader {
         static boolean rowPair(MetricSource s) {
             return switch (s.kind()) {
                 case CLASSIFICATION, REGRESSION -> true;
-                case COLUMN_AGGREGATE, PROMETHEUS -> false;
+                // Drift and agreement check the format themselves, with their own words.
+                case COLUMN_AGGREGATE, PROMETHEUS, DRIFT, AGREEMENT -> false;
             };
         }
 
@@ -580,7 +616,7 @@ public final class SpecLoader {
          * Prometheus, so nothing that works on rows (column, aggregate, compare) goes with it.
          */
         MetricSource promQuery(SpecNode m, Optional<SourceSpec> from) {
-            for (String rowKey : List.of("column", "aggregate", "classification", "regression")) {
+            for (String rowKey : List.of("column", "aggregate", "classification", "regression", "drift", "agreement")) {
                 if (m.has(rowKey)) {
                     throw m.errorAt(rowKey, "a prometheus: metric takes its value from the query, which Prometheus has"
                             + " already aggregated; remove '" + rowKey + "'");
@@ -600,6 +636,89 @@ public final class SpecLoader {
                         + "' is a " + f.kind().word() + " source)").orElse(""));
             }
             return new MetricSource.Prometheus(query);
+        }
+
+        /** {@code drift:} or {@code agreement:}: a comparison of the two variants' outputs, row by row or as distributions. */
+        MetricSource outputs(SpecNode m, DataSpec data, String name, Set<String> undecided) {
+            String key = m.has("drift") ? "drift" : "agreement";
+            if (data.variant().isEmpty()) {
+                throw m.errorAt(key, key + " compares the candidate's outputs with the baseline's, so it needs data.variant");
+            }
+            if (data.format() == DataSpec.Format.LONG) {
+                throw m.errorAt(key, key + " needs the wide format (one column per field)");
+            }
+            SpecNode d = m.map(key).orElseThrow();
+            if (key.equals("agreement")) {
+                String requestKey = d.requiredString("key");
+                if (d.has("predicted") == d.has("score")) {
+                    throw d.errorAt(d.has("score") ? "score" : "predicted",
+                            "agreement compares one column: 'predicted' (labels must be equal) or 'score' (within 'tolerance')");
+                }
+                boolean scores = d.has("score");
+                String compared = scores ? d.requiredString("score") : d.requiredString("predicted");
+                if (!scores && d.has("tolerance")) {
+                    d.raw("tolerance");
+                    throw d.errorAt("tolerance", "'tolerance' applies to 'score'; predicted labels agree only when equal");
+                }
+                double tolerance = d.number("tolerance", 0, Double.MAX_VALUE).orElse(0);
+                d.finish();
+                return new MetricSource.Agreement(requestKey, compared, scores, tolerance);
+            }
+            String column = d.requiredString("column");
+            MetricSource.DriftTest test = d.choice("test", MetricSource.DriftTest.class).orElse(MetricSource.DriftTest.PSI);
+            boolean labels = d.bool("labels", false);
+            if (labels && test == MetricSource.DriftTest.KS) {
+                throw d.errorAt("test", "ks compares numbers; a label column drifts by psi or js");
+            }
+            if (labels && d.has("bins")) {
+                d.raw("bins");
+                throw d.errorAt("bins", "a label column has one bin per label; 'bins' applies to numbers");
+            }
+            if (test == MetricSource.DriftTest.KS && d.has("bins")) {
+                d.raw("bins");
+                throw d.errorAt("bins", "ks compares every value; 'bins' applies to psi and js");
+            }
+            int bins = d.integer("bins", 1, 1000).orElse(10L).intValue();
+            if (!d.has("labels") && !d.has("bins") && test != MetricSource.DriftTest.KS) {
+                undecided.add(name);
+            }
+            d.finish();
+            return new MetricSource.Drift(column, test, bins, labels);
+        }
+
+        /**
+         * A drift metric that says neither {@code bins:} nor {@code labels:} reads its column as labels
+         * when another metric of the spec does (a classification's actual or predicted, an agreement's
+         * predicted): {@code y_pred} is a label column there, so it is one here.
+         */
+        static List<MetricSpec> labelDrift(List<MetricSpec> metrics, Set<String> undecided) {
+            Set<String> labelColumns = new java.util.HashSet<>();
+            for (MetricSpec m : metrics) {
+                labelColumns.addAll(m.source().match(a -> List.<String>of(),
+                        c -> c.metric().fromScore() ? List.of(c.actual()) : List.of(c.actual(), c.predicted()),
+                        r -> List.of(), p -> List.of(), d -> List.of(), g -> g.scores() ? List.of() : List.of(g.compared())));
+            }
+            return metrics.stream().map(m -> m.source().match(a -> m, c -> m, r -> m, p -> m,
+                    d -> undecided.contains(m.name()) && labelColumns.contains(d.column())
+                            ? new MetricSpec(m.name(), new MetricSource.Drift(d.column(), d.test(), d.bins(), true), m.weight(),
+                            m.direction(), m.normalize(), m.gate(), m.advisory(), m.compare(), m.onMissing(), m.origin(),
+                            m.sourceName())
+                            : m,
+                    g -> m)).toList();
+        }
+
+        /** Drift and agreement have one value, the candidate's against the baseline: nothing to regress from. */
+        static void refuseBaselineValue(SpecNode m, MetricSource source, Optional<Normalize> normalize, Optional<GateSpec> gate) {
+            boolean oneValue = source.kind() == MetricSource.Kind.DRIFT || source.kind() == MetricSource.Kind.AGREEMENT;
+            if (!oneValue) {
+                return;
+            }
+            if (gate.filter(g -> g.maxRegression().isPresent() || g.maxRegressionPct().isPresent()).isPresent()) {
+                throw m.errorAt("gate", "drift and agreement already compare the candidate with the baseline; gate them by min or max, not maxRegression");
+            }
+            if (normalize.filter(n -> n.match(r -> false, b -> true)).isPresent()) {
+                throw m.errorAt("normalize", "drift and agreement have no baseline value to normalize by; use {best: B, worst: W}");
+            }
         }
 
         Aggregate aggregate(SpecNode m, String text) {
@@ -653,7 +772,7 @@ public final class SpecLoader {
         static Direction calibrationDirection(MetricSource source) {
             return source.match(a -> Direction.HIGHER,
                     c -> c.metric().calibration() ? Direction.LOWER : Direction.HIGHER, r -> Direction.LOWER,
-                    p -> Direction.HIGHER);
+                    p -> Direction.HIGHER, d -> Direction.LOWER, g -> Direction.HIGHER);
         }
 
         MetricSource regression(SpecNode r) {

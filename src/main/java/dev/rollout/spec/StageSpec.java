@@ -20,17 +20,18 @@ import java.util.Optional;
  * @param promoteAfter  the newest this many evaluations in the stage must all say PROMOTE before it may advance
  * @param rollbackAfter this many evaluations in a row must say ROLLBACK before one decides it
  * @param deadline      the stage must be left within this time of entering it, or its evaluations roll back
+ * @param splitCheck    whether the exports must show the stage's split (the stage's own, else the spec's top-level one)
  */
 public record StageSpec(String name, int traffic, long minSamples, Duration bake,
                         Map<String, String> segment, boolean approval,
-                        int promoteAfter, int rollbackAfter, Optional<Duration> deadline) {
+                        int promoteAfter, int rollbackAfter, Optional<Duration> deadline, Optional<SplitCheck> splitCheck) {
     public StageSpec {
         segment = Map.copyOf(segment);
     }
 
     /** A stage as specs wrote it before promoteAfter, rollbackAfter and deadline: one evaluation decides, no deadline. */
     public StageSpec(String name, int traffic, long minSamples, Duration bake, Map<String, String> segment, boolean approval) {
-        this(name, traffic, minSamples, bake, segment, approval, 1, 1, Optional.empty());
+        this(name, traffic, minSamples, bake, segment, approval, 1, 1, Optional.empty(), Optional.empty());
     }
 
     /**

@@ -99,7 +99,7 @@ class SourcesSpecTest {
         MetricSpec m = spec.metrics().get(0);
         assertEquals(MetricSource.Kind.PROMETHEUS, m.source().kind());
         assertEquals("sum by (version) (rate(errors_total[{{window}}]))",
-                m.source().match(a -> null, c -> null, r -> null, MetricSource.Prometheus::query));
+                m.source().match(a -> null, c -> null, r -> null, MetricSource.Prometheus::query, d -> null, g -> null));
         assertEquals(List.of(), m.source().columns(), "no row columns");
         SourceSpec.Prometheus prom = spec.sources().get("prom").match(s -> null, p -> p, c -> null);
         assertEquals("version", prom.variantLabel());

@@ -73,7 +73,7 @@ public final class PrometheusSource implements Source {
         List<Measurement> measurements = new ArrayList<>();
         List<Provenance> inputs = new ArrayList<>();
         for (MetricSpec metric : spec.metrics()) {
-            String query = metric.source().match(a -> null, c -> null, r -> null, MetricSource.Prometheus::query);
+            String query = metric.source().match(a -> null, c -> null, r -> null, MetricSource.Prometheus::query, d -> null, g -> null);
             if (query == null) {
                 // Sources gives this source only the metrics that name it, and the spec lets only queries do that.
                 throw new IllegalStateException("metric " + metric.name() + " is not a Prometheus query");
