@@ -164,15 +164,17 @@ public final class MeasurePlan {
      */
     public boolean byTotals(int input) {
         Input in = inputs.get(input);
-        if (in.kind() != Kind.NUMBER || in.keepValues()) {
-            return false;
-        }
+        return in.kind() == Kind.NUMBER && !in.keepValues() && !readsNewest(input);
+    }
+
+    /** Whether a metric asks for input {@code input}'s newest value ({@code last}), which needs each row's time. */
+    public boolean readsNewest(int input) {
         List<MetricSpec> metrics = spec.metrics();
         for (int i = 0; i < metrics.size(); i++) {
             if (byMetric[i] == input && aggregate(metrics.get(i).source()).filter(a -> a == Aggregate.Kind.LAST).isPresent()) {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 }

@@ -133,12 +133,12 @@ final class SqlRead {
 
     /**
      * Whether the engine can group input {@code i}'s rows by its cells: every kind the plan has
-     * today but a number column whose newest value is asked for. A kind added later reads rows
-     * until it is taught here: always right, only slower.
+     * today but a number column whose newest value is asked for (that needs each row's time).
+     * A kind added later reads rows until it is taught here: always right, only slower.
      */
     private boolean groupable(int i, MeasurePlan.Input input) {
         return switch (input.kind()) {
-            case NUMBER -> input.keepValues() || plan.byTotals(i);
+            case NUMBER -> !plan.readsNewest(i);
             case TRUTHY, LABELS, SCORES, REGRESSION -> true;
             default -> false;
         };
