@@ -172,7 +172,13 @@ final class SqlRead {
             ResultSetMetaData md = rs.getMetaData();
             Map<String, Integer> found = new LinkedHashMap<>();
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                found.putIfAbsent(md.getColumnLabel(i), md.getColumnType(i));
+                int type = md.getColumnType(i);
+                String name = String.valueOf(md.getColumnTypeName(i)).toLowerCase(java.util.Locale.ROOT);
+                // pgjdbc reports timestamptz as TIMESTAMP; its type name tells the two apart.
+                if (type == Types.TIMESTAMP && (name.contains("timestamptz") || name.contains("with time zone"))) {
+                    type = Types.TIMESTAMP_WITH_TIMEZONE;
+                }
+                found.putIfAbsent(md.getColumnLabel(i), type);
             }
             return found;
         }
