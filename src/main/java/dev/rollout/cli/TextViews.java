@@ -145,7 +145,9 @@ final class TextViews {
     }
 
     private static String input(Provenance f) {
-        return escaped(f.location()) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+        // A source's input says which entry of sources: it was, then where (a URL without a password).
+        return f.source().map(s -> "source " + escaped(s) + " ").orElse("") + escaped(f.location())
+                + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
     }
 
     static String action(Views.ActionView a, Ansi ansi) {

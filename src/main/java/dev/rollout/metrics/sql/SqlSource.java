@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * A {@code sql:} source: the spec's query (or table) in the engine a JDBC URL names, measured by
  * {@link SqlRead} with as much of the work as possible done in the engine. Credentials come from
  * {@code ROLLOUT_SOURCE_<NAME>_USER} and {@code _PASSWORD} when set, else from the driver's own
- * conventions (pgjdbc: {@code ~/.pgpass}); the URL is shown without a password everywhere.
+ * conventions (pgjdbc 42.7: {@code ~/.pgpass} or {@code PGPASSFILE}, and {@code PGPASSWORD}, which
+ * rollout passes on since pgjdbc does not read it); the URL is shown without a password everywhere.
  */
 public final class SqlSource implements Source {
 
@@ -50,6 +51,10 @@ public final class SqlSource implements Source {
         context.secret(spec.name(), "USER").ifPresent(u -> properties.setProperty("user", u));
         context.secret(spec.name(), "PASSWORD").ifPresent(p -> properties.setProperty("password", p));
         Dialect dialect = Dialect.of(spec.url());
+        if (dialect == Dialect.POSTGRESQL && !properties.containsKey("password")) {
+            // libpq's PGPASSWORD, which pgjdbc does not read itself (it reads ~/.pgpass and PGPASSFILE).
+            context.var("PGPASSWORD").ifPresent(p -> properties.setProperty("password", p));
+        }
         int timeout = seconds(spec.timeout());
         if (dialect == Dialect.POSTGRESQL) {
             properties.setProperty("connectTimeout", String.valueOf(Math.min(timeout, 60)));
@@ -58,6 +63,9 @@ public final class SqlSource implements Source {
         Tally tally = plan.tally();
         try (Connection c = Drivers.connect(who, spec.url(), properties, context)) {
             readOnly(c, dialect);
+            if (dialect == Dialect.DUCKDB) {
+                searchFrom(c, context);
+            }
             SqlRead read = new SqlRead(c, dialect, who, relation(spec), plan, window, timeout, maxRows(context));
             SqlRead.Counts counts = read.read(tally);
             String sent = String.join(";\n", read.queries());
@@ -76,6 +84,13 @@ public final class SqlSource implements Source {
         if (dialect == Dialect.POSTGRESQL) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
+        }
+    }
+
+    /** An in-process DuckDB reads a relative path ({@code read_parquet('logs.parquet')}) from the spec's folder, not the caller's. */
+    static void searchFrom(Connection c, SourceContext context) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET file_search_path = " + Dialect.literal(context.specDirectory().toString()));
         }
     }
 
