@@ -45,12 +45,20 @@ psql -q -h 127.0.0.1 -p 55434 -U postgres -c "\\copy bench FROM '$csv' (FORMAT c
 psql -q -h 127.0.0.1 -p 55434 -U postgres -c "VACUUM ANALYZE bench"
 echo "# PostgreSQL COPY + ANALYZE of $ROWS rows: $(echo "$(date +%s.%N) - $load_start" | bc) s"
 
-# The benchmark's spec with every metric read from a source named lake.
-sourced() {  # $1 = the sql: block's lines
-  sed -e 's/^metrics:/sources:\n  lake:\n    sql:\n'"$1"'\nmetrics:/' -e 's/^  - name: \(.*\)$/  - name: \1\n    source: lake/' src/bench/bench.yaml
+# The benchmark's spec with every metric read from a source named lake, whose sql: block is $1.
+sourced() {
+  python3 - "$1" <<'PY'
+import re, sys
+spec = open("src/bench/bench.yaml").read()
+head, metrics = spec.split("metrics:\n", 1)
+metrics = re.sub(r"(?m)^  - name: (.*)$", r"  - name: \1\n    source: lake", metrics)
+print(head + "sources:\n  lake:\n    sql:\n" + sys.argv[1] + "\nmetrics:\n" + metrics, end="")
+PY
 }
-sourced "      url: \"jdbc:duckdb:\"\n      query: \"select * from read_parquet('$parquet')\"" > "$work/duckdb.yaml"
-sourced "      url: \"jdbc:postgresql:\/\/127.0.0.1:55434\/postgres\"\n      table: bench" > "$work/pg.yaml"
+sourced "      url: \"jdbc:duckdb:\"
+      query: \"select * from read_parquet('$parquet')\"" > "$work/duckdb.yaml"
+sourced "      url: \"jdbc:postgresql://127.0.0.1:55434/postgres\"
+      table: bench" > "$work/pg.yaml"
 export ROLLOUT_SOURCE_LAKE_USER=postgres
 
 echo "# rollout sql sources, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $ROWS rows"
