@@ -12,6 +12,16 @@ interface Accumulator {
     /** Takes the cells at {@code columns} of the current row. */
     void accept(Cells row, int[] columns);
 
+    /**
+     * Takes the cells at {@code columns} of a row that stands for {@code n} equal rows: an engine
+     * that grouped the rows by these cells ({@code GROUP BY}) sends each group once with its count.
+     */
+    default void acceptCounted(Cells row, int[] columns, long n) {
+        for (long i = 0; i < n; i++) {
+            accept(row, columns);
+        }
+    }
+
     /** An empty accumulator configured like this one, for a chunk of an export read in parallel. */
     Accumulator fresh();
 

@@ -66,6 +66,44 @@ final class ColumnStats implements Accumulator {
         }
     }
 
+    /**
+     * Takes what an engine computed over {@code count} values and {@code missing} missing cells
+     * ({@code count(x)}, {@code sum(x)}, {@code min}, {@code max}, {@code var_samp}), as if the
+     * rows had been accepted one by one: merged like a later part of the rows. Only for a column
+     * whose values are not kept and whose newest value ({@code last}) is not asked for.
+     */
+    void acceptTotals(long count, long missing, double sum, double min, double max, double sampleVariance) {
+        if (values != null) {
+            throw new IllegalStateException("this column keeps its values: they must be accepted one by one");
+        }
+        ColumnStats later = new ColumnStats(truthy, false, variance);
+        later.missing = missing;
+        later.count = count;
+        if (count > 0) {
+            later.sum.add(sum);
+            later.min = min;
+            later.max = max;
+            later.mean = sum / count;
+            later.m2 = count < 2 ? 0 : sampleVariance * (count - 1);
+        }
+        merge(later);
+    }
+
+    @Override
+    public void acceptCounted(Cells row, int[] columns, long n) {
+        if (values != null || n == 1) {
+            Accumulator.super.acceptCounted(row, columns, n);
+            return;
+        }
+        double v = truthy ? row.truthy(columns[0]) : row.number(columns[0]);
+        if (Double.isNaN(v)) {
+            missing += n;
+            return;
+        }
+        // n equal values: their sum, no spread; "last" is not asked of a grouped column.
+        acceptTotals(n, 0, v * n, v, v, 0);
+    }
+
     @Override
     public long rows() {
         return count + missing;

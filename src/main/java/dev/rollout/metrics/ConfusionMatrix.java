@@ -40,6 +40,20 @@ final class ConfusionMatrix implements Accumulator {
         samples++;
     }
 
+    @Override
+    public void acceptCounted(Cells row, int[] columns, long n) {
+        String actual = row.label(columns[0]);
+        String predicted = row.label(columns[1]);
+        if (actual == null || predicted == null) {
+            missing += n;
+            return;
+        }
+        int a = id(actual);
+        int p = id(predicted);
+        counts[a][p] += n;
+        samples += n;
+    }
+
     private int id(String label) {
         int id = labels.id(label);
         if (id == counts.length) {

@@ -275,4 +275,25 @@ public final class MeasurePlan {
     public Tally tally() {
         return new Tally(this);
     }
+
+    /**
+     * Whether input {@code input} can take an engine's totals ({@link Tally.Lane#acceptTotals}):
+     * a number column (not {@code rate}'s 1/0 cells) whose values are not kept and whose newest value
+     * ({@code last}) no metric asks for, so count, sum, min, max and variance are all it needs.
+     */
+    public boolean byTotals(int input) {
+        Input in = inputs.get(input);
+        return in.kind() == Kind.NUMBER && !in.keepValues() && !readsNewest(input);
+    }
+
+    /** Whether a metric asks for input {@code input}'s newest value ({@code last}), which needs each row's time. */
+    public boolean readsNewest(int input) {
+        List<MetricSpec> metrics = spec.metrics();
+        for (int i = 0; i < metrics.size(); i++) {
+            if (byMetric[i] == input && aggregate(metrics.get(i).source()).filter(a -> a == Aggregate.Kind.LAST).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

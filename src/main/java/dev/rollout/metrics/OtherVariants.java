@@ -27,7 +27,7 @@ final class OtherVariants {
         add(value, 1);
     }
 
-    private void add(String value, long n) {
+    void add(String value, long n) {
         rows += n;
         long[] c = counts.get(value);
         if (c == null) {

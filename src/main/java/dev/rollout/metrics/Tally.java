@@ -78,6 +78,25 @@ public final class Tally {
             }
         }
 
+        /** Counts {@code n} rows of this cohort in the window, as an engine counted them. */
+        public void count(long n) {
+            rows += n;
+        }
+
+        /** Feeds a row that stands for {@code n} equal rows (an engine's group and its count) to input {@code input}. */
+        public void acceptCounted(int input, Cells row, int[] columns, long n) {
+            byInput[input].acceptCounted(row, columns, n);
+        }
+
+        /**
+         * Feeds a number column's totals as an engine computed them to input {@code input}, a
+         * {@link MeasurePlan.Kind#NUMBER} input whose values are not kept ({@link MeasurePlan#byTotals}).
+         */
+        public void acceptTotals(int input, long count, long missing, double sum, double min, double max,
+                                 double sampleVariance) {
+            ((ColumnStats) byInput[input]).acceptTotals(count, missing, sum, min, max, sampleVariance);
+        }
+
         /** Feeds the cells at {@code columns} of {@code row} to input {@code input} (an index in the plan's inputs). */
         public void accept(int input, Cells row, int[] columns) {
             Cells cells = row;
@@ -189,6 +208,11 @@ public final class Tally {
     /** Counts a row in the window whose variant is {@code variant}, neither the baseline's nor the candidate's. */
     public void other(String variant) {
         others.add(variant);
+    }
+
+    /** Counts {@code n} rows in the window of another variant, as an engine counted them. */
+    public void other(String variant, long n) {
+        others.add(variant, n);
     }
 
     /**

@@ -58,5 +58,9 @@ class StartupClassesTest {
         List<String> plan = loaded("plan", "rollouts/fraud-detector/rollout.yaml", "--state", tmp.resolve("p.state.json").toString());
         assertTrue(plan.contains("dev.rollout.cli.PlanCommand"));
         none(plan, "dev.rollout.metrics.", "org.apache.commons.csv.", "org.apache.commons.statistics.");
+        // A spec with a sql: source: no driver is loaded until a command reads the source.
+        List<String> sqlPlan = loaded("plan", "rollouts/fraud-detector-sql/rollout.yaml", "--state", tmp.resolve("q.state.json").toString());
+        assertTrue(sqlPlan.contains("dev.rollout.cli.PlanCommand"));
+        none(sqlPlan, "dev.rollout.metrics.", "org.duckdb.", "org.postgresql.");
     }
 }

@@ -20,7 +20,7 @@ import java.time.format.DateTimeFormatter;
  * <p>The common ISO shape is parsed by hand (a log has one per row, and the JDK's formatter
  * costs a microsecond each); anything else goes to {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME}.
  */
-final class Timestamps {
+public final class Timestamps {
 
     /** Epoch values at or above this (in absolute value) are milliseconds. */
     private static final double MILLIS_FROM = 1e11;
@@ -31,7 +31,7 @@ final class Timestamps {
     }
 
     /** Parses {@code s} into {@code out[0]} = epoch seconds, {@code out[1]} = nanos; false when it is not a timestamp. */
-    static boolean parse(String s, long[] out) {
+    public static boolean parse(String s, long[] out) {
         if (s.isEmpty()) {
             return false;
         }
