@@ -216,7 +216,8 @@ class CiPipelinesIT {
         ReleaseArchive.unpack(home.resolve(".local"));
         Map<String, String> install = ReleaseArchive.userEnv(home);
         install.put("ROLLOUT_CDS", "now"); // as README installs it: the start-up archive built now, not behind the first cron run
-        assertEquals(0, ReleaseArchive.rollout(home, install, "--version").exit());
+        ReleaseArchive.Run installed = ReleaseArchive.run(home, install, List.of(home.resolve(".local/bin/rollout").toString(), "--version"));
+        assertEquals(0, installed.exit(), installed.toString());
         Path models = home.resolve("models");
         ReleaseArchive.copy(Path.of("rollouts/fraud-detector"), models.resolve("rollouts/fraud-detector"));
         ReleaseArchive.copy(CI, models.resolve("rollouts/ci"));
