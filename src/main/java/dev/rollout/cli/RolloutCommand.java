@@ -39,8 +39,18 @@ public final class RolloutCommand {
         return Collections.unmodifiableMap(m);
     }
 
-    /** The version from the build (filtered into version.properties). */
+    /**
+     * What build this is, for a bug report or a pipeline's log: the version, the commit and
+     * time it was built from and at (filtered into version.properties by the build), the Java
+     * that runs it, and the optional engines it would find (jars in {@link Engines#folder}).
+     */
     static final class Version implements IVersionProvider {
+        private final Env env;
+
+        Version(Env env) {
+            this.env = env;
+        }
+
         @Override
         public String[] getVersion() throws Exception {
             java.util.Properties p = new java.util.Properties();
@@ -49,7 +59,14 @@ public final class RolloutCommand {
                     p.load(in);
                 }
             }
-            return new String[] {"rollout " + p.getProperty("version", "unknown")};
+            java.util.List<String> engines = Engines.present(env);
+            return new String[] {"rollout " + p.getProperty("version", "unknown"),
+                "commit " + p.getProperty("commit", "unknown") + ", built " + p.getProperty("built", "unknown"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                        + System.getProperty("java.home") + ")",
+                "engines: " + (engines.isEmpty() ? "none" : String.join(", ", engines))
+                        + " (from " + Engines.folder().map(Object::toString).orElse("no lib/ folder: not run from a jar")
+                        + (env.var(Engines.DRIVERS).isPresent() ? " and " + Engines.DRIVERS : "") + ")"};
         }
     }
 }
