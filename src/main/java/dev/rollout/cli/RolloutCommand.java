@@ -59,14 +59,11 @@ public final class RolloutCommand {
                     p.load(in);
                 }
             }
-            java.util.List<String> engines = Engines.present(env);
             return new String[] {"rollout " + p.getProperty("version", "unknown"),
                 "commit " + p.getProperty("commit", "unknown") + ", built " + p.getProperty("built", "unknown"),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
                         + System.getProperty("java.home") + ")",
-                "engines: " + (engines.isEmpty() ? "none" : String.join(", ", engines))
-                        + " (from " + Engines.folder().map(Object::toString).orElse("no lib/ folder: not run from a jar")
-                        + (env.var(Engines.DRIVERS).isPresent() ? " and " + Engines.DRIVERS : "") + ")"};
+                Engines.line(env)};
         }
     }
 }

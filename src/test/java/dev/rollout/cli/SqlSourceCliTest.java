@@ -40,7 +40,7 @@ class SqlSourceCliTest {
         CliRunner.Result offline = cli.at("2026-03-02T09:00:00Z").run("advance", spec);
         assertEquals(0, offline.exit(), offline.toString());
         assertTrue(offline.out().contains("moved from offline to shadow"), offline.out());
-        assertTrue(offline.out().contains("read source lake jdbc:duckdb: (1400 rows, 1400 in window)"), offline.out());
+        assertTrue(offline.out().contains("read lake: sql 'jdbc:duckdb:' (1400 rows, 1400 in window)"), offline.out());
         assertEquals(0, cli.at("2026-03-02T11:00:00Z").run("advance", spec).exit());
         assertEquals(0, cli.at("2026-03-02T14:00:00Z").run("advance", spec).exit());
         CliRunner.Result needsApproval = cli.at("2026-03-02T21:00:00Z").run("advance", spec);
@@ -153,7 +153,7 @@ class SqlSourceCliTest {
         assertTrue(denied.err().contains("source wh: cannot connect to"), denied.err());
         CliRunner.Result r = cli.env("PGPASSWORD", PgServer.PASSWORD).run("evaluate", spec.toString(), "--dry-run");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("read source wh jdbc:postgresql://127.0.0.1:"), r.out());
+        assertTrue(r.out().contains("read wh: sql 'jdbc:postgresql://127.0.0.1:"), r.out());
     }
 
     private static JsonNode evaluation(CliRunner.Result r) {

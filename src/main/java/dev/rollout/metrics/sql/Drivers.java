@@ -30,7 +30,7 @@ import java.util.ServiceLoader;
  * ({@code dir/*.jar}, a path list). Those are opened in a class loader of their own, and only
  * when no driver already loaded accepts the URL, so a spec that needs none never pays for them.
  */
-final class Drivers {
+public final class Drivers {
 
     /** The variable that names extra driver jars. */
     static final String DRIVERS = "ROLLOUT_DRIVERS";
@@ -58,19 +58,9 @@ final class Drivers {
         } catch (SQLException notLoaded) {
             // No driver of rollout's own class path takes it: look in lib/ and ROLLOUT_DRIVERS.
         }
-        List<Path> jars = new ArrayList<>();
-        List<String> looked = new ArrayList<>();
-        libDirectory().ifPresent(lib -> {
-            looked.add(lib + File.separator + "*.jar");
-            jars.addAll(glob(lib.resolve("*.jar")));
-        });
-        for (String entry : context.var(DRIVERS).map(v -> v.split(File.pathSeparator)).orElse(new String[0])) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            looked.add(entry);
-            jars.addAll(glob(context.specDirectory().resolve(entry.trim())));
-        }
+        Places places = places(context.specDirectory(), context.var(DRIVERS));
+        List<Path> jars = places.jars();
+        List<String> looked = places.looked();
         if (!jars.isEmpty()) {
             URL[] urls = jars.stream().map(Drivers::url).toArray(URL[]::new);
             // Never closed: the driver's classes (and a native library DuckDB loads) live as long as the run.
@@ -88,6 +78,36 @@ final class Drivers {
         throw RolloutException.input(who + ": no JDBC driver accepts " + SqlUrl.shown(url) + " (looked in "
                 + (looked.isEmpty() ? "rollout's own jar" : "rollout's own jar, " + String.join(", ", looked))
                 + "); put the driver's jar in " + DRIVERS + ", e.g. " + DRIVERS + "=/opt/jdbc/*.jar");
+    }
+
+    /**
+     * Where optional drivers are: the jars of {@code lib/} beside the jar, then those {@code drivers}
+     * (ROLLOUT_DRIVERS: jars, folders or {@code dir/*.jar}, separated like a class path) names,
+     * relative to {@code base}. {@code looked} says where, for a message.
+     */
+    public record Places(List<Path> jars, List<String> looked) {
+        public Places {
+            jars = List.copyOf(jars);
+            looked = List.copyOf(looked);
+        }
+    }
+
+    /** The optional driver jars, as {@code --version} lists them and a SQL source loads them. */
+    public static Places places(Path base, Optional<String> drivers) {
+        List<Path> jars = new ArrayList<>();
+        List<String> looked = new ArrayList<>();
+        libDirectory().ifPresent(lib -> {
+            looked.add(lib + File.separator + "*.jar");
+            jars.addAll(glob(lib.resolve("*.jar")));
+        });
+        for (String entry : drivers.map(v -> v.split(File.pathSeparator)).orElse(new String[0])) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            looked.add(entry);
+            jars.addAll(glob(base.resolve(entry.trim())));
+        }
+        return new Places(jars, looked);
     }
 
     /** {@code lib/} beside the jar rollout runs from; empty when it runs from classes (the tests). */
