@@ -24,8 +24,23 @@ public final class Cli {
 
     /** Runs the CLI with {@code env}; returns the exit code. Used by {@link Main} and by tests. */
     public static int run(Env env, String... args) {
-        CommandLine cl = build(env, only(args));
+        CommandLine cl = build(env, only(args), asksVersion(args));
         return cl.execute(args);
+    }
+
+    /**
+     * Whether the run may print the version. The root's options are inherited by every
+     * subcommand, and picocli copies the version into each one it adds, asking the provider:
+     * a run that cannot print it should not read the build's properties and look for engines.
+     */
+    static boolean asksVersion(String[] args) {
+        for (String a : args) {
+            if (a.equals("-V") || a.equals("--version") || a.startsWith("-") && !a.startsWith("--") && a.length() > 2
+                    && a.indexOf('V') > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The whole command line, every subcommand in it (help, completion scripts). */
@@ -46,8 +61,15 @@ public final class Cli {
     }
 
     static CommandLine build(Env env, String only) {
+        return build(env, only, true);
+    }
+
+    private static CommandLine build(Env env, String only, boolean version) {
         EnvFactory factory = new EnvFactory(env);
         CommandLine cl = new CommandLine(new RolloutCommand(), factory);
+        if (!version) {
+            cl.getCommandSpec().versionProvider(() -> new String[0]);
+        }
         for (Map.Entry<String, Class<?>> sub : RolloutCommand.SUBCOMMANDS.entrySet()) {
             if (only == null || only.equals(sub.getKey())) {
                 try {

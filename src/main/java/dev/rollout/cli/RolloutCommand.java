@@ -42,7 +42,7 @@ public final class RolloutCommand {
     /**
      * What build this is, for a bug report or a pipeline's log: the version, the commit and
      * time it was built from and at (filtered into version.properties by the build), the Java
-     * that runs it, and the optional engines it would find (jars in {@link Engines#folder}).
+     * that runs it, and the optional engines it would find ({@link Engines#line}).
      */
     static final class Version implements IVersionProvider {
         private final Env env;
