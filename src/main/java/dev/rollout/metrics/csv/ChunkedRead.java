@@ -4,10 +4,10 @@ import dev.rollout.metrics.Provenance;
 import dev.rollout.metrics.Reading;
 import dev.rollout.metrics.Reading.Progress;
 import dev.rollout.metrics.Tally;
-import org.apache.commons.csv.CSVParser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,7 +54,8 @@ final class ChunkedRead {
      */
     Optional<Provenance> read(long size) {
         // Only a regular file can be read twice and at any offset: a pipe (<(zcat …)) is read once, in one pass.
-        if (size < 0 || size / 2 < reading.chunkBytes()) {
+        // The chunks' parser splits at one byte (see SliceScan); a delimiter beyond ASCII is read in one pass.
+        if (size < 0 || size / 2 < reading.chunkBytes() || export.data.delimiter() >= 0x80) {
             return Optional.empty();
         }
         RowRouter router;
@@ -141,14 +142,33 @@ final class ChunkedRead {
         }
     }
 
-    /** One chunk, parsed on a pool thread into accumulators of its own. */
+    /** One chunk, read whole and parsed on a pool thread into accumulators of its own. */
     private Part chunk(FileChannel channel, RowRouter router, long from, long to, AtomicLong parsed, BooleanSupplier stop)
             throws IOException {
-        Part part = export.part(shared.fresh());
-        try (ExportStream in = ExportStream.range(channel, from, to, parsed);
-             CSVParser parser = CSVParser.builder().setReader(in.reader()).setFormat(export.chunkFormat()).get()) {
-            export.records(parser, in, router, part, new long[1], stop);
+        if (to - from > Integer.MAX_VALUE - 16) {
+            throw new SliceScan.Doubt("a chunk beyond an array"); // one line of gigabytes: the one pass says what it is
         }
+        byte[] b = new byte[(int) (to - from)];
+        ByteBuffer buffer = ByteBuffer.wrap(b);
+        while (buffer.hasRemaining()) {
+            if (stop.getAsBoolean()) {
+                throw new CancellationException("another chunk failed");
+            }
+            int n = channel.read(buffer, from + buffer.position());
+            if (n < 0) {
+                // The file shrank while it was read: the chunk fails, and the one-pass reread sees one consistent file.
+                throw new IOException("the file ended at byte " + (from + buffer.position()) + ", before the chunk's end at " + to);
+            }
+            parsed.addAndGet(n);
+        }
+        return part(router, b, stop);
+    }
+
+    /** The rows of {@code b}, whole lines of a plain export, into accumulators of their own. */
+    Part part(RowRouter router, byte[] b, BooleanSupplier stop) {
+        Part part = export.part(shared.fresh());
+        Row row = Row.sliced(export.file, router.names(), export.data.missing());
+        SliceScan.rows(b, 0, b.length, export.data.delimiter(), router, part, row, stop);
         return part;
     }
 
