@@ -45,6 +45,8 @@ final class ChunkedRead {
     private final CsvExport export;
     private final Path path;
     private final Reading reading;
+    /** A pool thread's chunk buffer, reused from chunk to chunk: nothing keeps a chunk's bytes once it is parsed. */
+    private final ThreadLocal<byte[]> buffer = ThreadLocal.withInitial(() -> new byte[0]);
     /** The tally shared by all files; touched only once every chunk has succeeded. */
     private final Tally shared;
 
@@ -151,11 +153,14 @@ final class ChunkedRead {
                         filled += n;
                     }
                 }
-                byte[] piece = Arrays.copyOfRange(b, from, cut < 0 ? filled : cut);
+                // The chunk keeps this buffer; the rest of it is copied to the next one.
+                byte[] piece = b;
+                int pieceFrom = from;
+                int pieceTo = cut < 0 ? filled : cut;
                 room.acquire();
                 futures.add(pool.submit(() -> {
                     try {
-                        return part(router, piece, stop::get);
+                        return part(router, piece, pieceFrom, pieceTo, stop::get);
                     } catch (Exception | OutOfMemoryError e) {
                         stop.set(true);
                         throw e;
@@ -169,7 +174,6 @@ final class ChunkedRead {
                 if (cut < 0) {
                     break;
                 }
-                // The rest becomes the start of the next chunk's buffer.
                 byte[] next = new byte[Math.max(chunk + (chunk >> 3), filled - cut) + 1];
                 System.arraycopy(b, cut, next, 0, filled - cut);
                 filled -= cut;
@@ -273,27 +277,32 @@ final class ChunkedRead {
         if (to - from > Integer.MAX_VALUE - 16) {
             throw new SliceScan.Doubt("a chunk beyond an array"); // one line of gigabytes: the one pass says what it is
         }
-        byte[] b = new byte[(int) (to - from)];
-        ByteBuffer buffer = ByteBuffer.wrap(b);
-        while (buffer.hasRemaining()) {
+        int length = (int) (to - from);
+        byte[] b = buffer.get();
+        if (b.length < length) {
+            b = new byte[length + (length >> 3)];
+            buffer.set(b);
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(b, 0, length);
+        while (bytes.hasRemaining()) {
             if (stop.getAsBoolean()) {
                 throw new CancellationException("another chunk failed");
             }
-            int n = channel.read(buffer, from + buffer.position());
+            int n = channel.read(bytes, from + bytes.position());
             if (n < 0) {
                 // The file shrank while it was read: the chunk fails, and the one-pass reread sees one consistent file.
-                throw new IOException("the file ended at byte " + (from + buffer.position()) + ", before the chunk's end at " + to);
+                throw new IOException("the file ended at byte " + (from + bytes.position()) + ", before the chunk's end at " + to);
             }
             parsed.addAndGet(n);
         }
-        return part(router, b, stop);
+        return part(router, b, 0, length, stop);
     }
 
-    /** The rows of {@code b}, whole lines of a plain export, into accumulators of their own. */
-    Part part(RowRouter router, byte[] b, BooleanSupplier stop) {
+    /** The rows of {@code b[from, to)}, whole lines of a plain export, into accumulators of their own. */
+    private Part part(RowRouter router, byte[] b, int from, int to, BooleanSupplier stop) {
         Part part = export.part(shared.fresh());
         Row row = Row.sliced(export.file, router.names(), export.data.missing());
-        SliceScan.rows(b, 0, b.length, export.data.delimiter(), router, part, row, stop);
+        SliceScan.rows(b, from, to, export.data.delimiter(), router, part, row, stop);
         return part;
     }
 
