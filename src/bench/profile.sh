@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Where `rollout evaluate` spends its time: a JFR recording sampling every millisecond, on one
 # parsing thread (ROLLOUT_THREADS=1, so the shares are not blurred by two threads contending),
-# summed by top frame and grouped into the shares README quotes (Commons CSV, the rest of the
-# per-row work, selection).
+# summed by top frame and grouped into the shares README quotes (the chunks' byte scanner, Commons
+# CSV (the one pass), the rest of the per-row work, selection).
 #
 #   bash src/bench/profile.sh [ROWS]     # from the project root; the log comes from run.sh's cache
 set -euo pipefail
@@ -28,9 +28,10 @@ echo "top frames (samples):"
 sort "$TMP/top.txt" | uniq -c | sort -rn | head -20
 awk '
   /^org\.apache\.commons\.(csv|io)\./ { csv++ }
+  /^dev\.rollout\.metrics\.csv\.(SliceScan|Labels)/ { scan++ }
   /^dev\.rollout\.metrics\.DoubleList\.select/ { sel++ }
-  /^dev\.rollout\.metrics\./ && !/DoubleList\.select/ { ours++ }
+  /^dev\.rollout\.metrics\./ && !/DoubleList\.select/ && !/csv\.(SliceScan|Labels)/ { ours++ }
   /fdp|NumberInput|java\.util\.HashMap|java\.lang\.String/ { ours++ }
   { n++ }
-  END { printf "\nof %d samples: Commons CSV %.0f %%, other per-row work %.0f %%, selection %.0f %%\n", n, 100*csv/n, 100*ours/n, 100*sel/n }
+  END { printf "\nof %d samples: byte scanner %.0f %%, Commons CSV %.0f %%, other per-row work %.0f %%, selection %.0f %%\n", n, 100*scan/n, 100*csv/n, 100*ours/n, 100*sel/n }
 ' "$TMP/top.txt"

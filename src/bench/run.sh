@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark: `rollout evaluate` against the pandas + scikit-learn peer (src/bench/peer.py) on a
-# seeded prediction log, plus start-up of `status` and `plan` against a JVM hello world.
+# seeded prediction log, plain and gzipped (gzip -1), against DuckDB's in-process SQL on the plain
+# file (src/bench/duckdb/, JDBC, outside the product's class path), on Parquet when this build
+# reads it, plus start-up of `status` and `plan` against a JVM hello world.
 #
 #   bash src/bench/run.sh [ROWS]          # from the project root; ROWS defaults to 10000000
 #
 # Environment: BENCH_RUNS (evaluate/peer runs each, default 3), BENCH_STARTUP_RUNS (default 20),
 # BENCH_SEED (default 20260302), PYTHON (default /usr/bin/python3, needs Debian's
 # python3-pandas and python3-sklearn). Generated logs are cached in target/bench/.
-# Fails (exit 1) when the two tools disagree on any value by more than 1e-9 relative.
+# Fails (exit 1) when any tool disagrees with pandas on any value by more than 1e-9 relative.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -41,6 +43,22 @@ if [ ! -f "$LOG" ]; then
   java src/bench/Gen.java "$ROWS" "$LOG.tmp" "$SEED"
   mv "$LOG.tmp" "$LOG"
 fi
+GZ=$LOG.gz
+if [ ! -f "$GZ" ]; then
+  echo "bench: compressing $GZ (gzip -1)" >&2
+  gzip -1 -c "$LOG" >"$GZ.tmp" && mv "$GZ.tmp" "$GZ"
+fi
+DUCK_CP="$OUT/duckdb/classes:$OUT/duckdb/lib/*"
+if [ ! -f "$OUT/duckdb/classes/DuckPeer.class" ] || [ src/bench/duckdb/src/main/java/DuckPeer.java -nt "$OUT/duckdb/classes/DuckPeer.class" ]; then
+  echo "bench: building the DuckDB peer (src/bench/duckdb/build.sh)" >&2
+  bash src/bench/duckdb/build.sh
+fi
+# Parquet: only when this build reads it (--metrics x.parquet, branch sql: a *Parquet*.java source); DuckDB writes the file.
+PARQUET=""
+if find src/main/java -iname '*parquet*.java' | grep -q .; then
+  PARQUET=$OUT/predictions-$ROWS-$SEED.parquet
+  [ -f "$PARQUET" ] || java -cp "$DUCK_CP" DuckPeer --parquet "$LOG" "$PARQUET"
+fi
 if [ ! -f "$OUT/Hello.class" ] || [ src/bench/Hello.java -nt "$OUT/Hello.class" ]; then
   javac -d "$OUT" src/bench/Hello.java
 fi
@@ -63,10 +81,10 @@ if [ -z "${JAVA_HOME:-}" ] && [ -f target/rollout.jsa ] \
   cds="in use (target/rollout.jsa)"
 fi
 echo "# class-data-sharing archive: $cds"
-echo "# log: $LOG, $ROWS rows, $(du -m "$LOG" | cut -f1) MB; $RUNS runs each, alternating"
+echo "# log: $LOG, $ROWS rows, $(du -m "$LOG" | cut -f1) MB; gzip -1: $(du -m "$GZ" | cut -f1) MB; $RUNS runs each, alternating"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-cat "$LOG" >/dev/null   # warm the page cache for both tools alike
+cat "$LOG" "$GZ" >/dev/null   # warm the page cache for both tools alike
 
 # measure NAME OUTFILE CMD...: appends "wall_s peak_rss_kb" to $TMP/NAME.times, stdout to OUTFILE
 measure() {
@@ -89,6 +107,20 @@ for i in $(seq 1 "$RUNS"); do
   case $rc in 0|3|4) ;; *) cat "$TMP/rollout1.err" >&2; die "rollout evaluate (one thread) exited $rc";; esac
   rc=$(measure peer "$TMP/peer-$i.json" "$PYTHON" src/bench/peer.py "$LOG")
   [ "$rc" = 0 ] || { cat "$TMP/peer.err" >&2; die "peer exited $rc"; }
+  rm -f "$TMP/state.json"*
+  rc=$(measure rollout_gz "$TMP/rollout_gz-$i.json" \
+    target/rollout evaluate "$SPEC" --metrics "$GZ" -o json --state "$TMP/state.json")
+  case $rc in 0|3|4) ;; *) cat "$TMP/rollout_gz.err" >&2; die "rollout evaluate (gz) exited $rc";; esac
+  rc=$(measure peer_gz "$TMP/peer_gz-$i.json" "$PYTHON" src/bench/peer.py "$GZ")
+  [ "$rc" = 0 ] || { cat "$TMP/peer_gz.err" >&2; die "peer (gz) exited $rc"; }
+  rc=$(measure duckdb "$TMP/duckdb-$i.json" java -cp "$DUCK_CP" DuckPeer "$LOG")
+  [ "$rc" = 0 ] || { cat "$TMP/duckdb.err" >&2; die "DuckDB peer exited $rc"; }
+  if [ -n "$PARQUET" ]; then
+    rm -f "$TMP/state.json"*
+    rc=$(measure rollout_pq "$TMP/rollout_pq-$i.json" \
+      target/rollout evaluate "$SPEC" --metrics "$PARQUET" -o json --state "$TMP/state.json")
+    case $rc in 0|3|4) ;; *) cat "$TMP/rollout_pq.err" >&2; die "rollout evaluate (parquet) exited $rc";; esac
+  fi
   echo "# run $i: rollout $(tail -n1 "$TMP/rollout.times" | awk '{printf "%.2f s %d MB", $1, $2/1024}'), peer $(tail -n1 "$TMP/peer.times" | awk '{printf "%.2f s %d MB", $1, $2/1024}')" >&2
 done
 
@@ -115,9 +147,9 @@ done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 [ "$(jar_sum)" = "$JAR_SUM" ] || echo "# WARNING: target/rollout.jar changed during the run; figures mix two builds" >&2
 
-"$PYTHON" - "$TMP" "$RUNS" <<'PY'
-import json, statistics, sys
-tmp, runs = sys.argv[1], int(sys.argv[2])
+"$PYTHON" - "$TMP" "$RUNS" "${PARQUET:+yes}" <<'PY'
+import json, os, statistics, sys
+tmp, runs, parquet = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "yes"
 
 def times(name):
     rows = [l.split() for l in open(f"{tmp}/{name}.times") if l.strip()]
@@ -136,6 +168,21 @@ for i in range(1, runs + 1):
     for side, version in (("baseline", "41"), ("candidate", "42")):
         if ro["rows"][side] != pe[version]["rows"]:
             bad.append(f"run {i} rows {side}: rollout {ro['rows'][side]} peer {pe[version]['rows']}")
+    # the other readings of the same rows: rollout on gz (and Parquet), pandas on gz, DuckDB; each to pandas on the plain file
+    others = [("rollout gz", f"rollout_gz-{i}.json", True), ("pandas gz", f"peer_gz-{i}.json", False),
+              ("duckdb", f"duckdb-{i}.json", False)] + ([("rollout parquet", f"rollout_pq-{i}.json", True)] if parquet else [])
+    for who, name, is_rollout in others:
+        o = json.load(open(f"{tmp}/{name}"))
+        for m in ro["metrics"]:
+            for side, version in (("baseline", "41"), ("candidate", "42")):
+                a = next(x for x in o["metrics"] if x["name"] == m["name"])[side] if is_rollout else o[version][m["name"]]
+                b = pe[version][m["name"]]
+                if a is None or abs(a - b) > 1e-9 * max(abs(a), abs(b)):
+                    bad.append(f"run {i} {who} {m['name']} {side}: {a!r} pandas {b!r}")
+        for side, version in (("baseline", "41"), ("candidate", "42")):
+            rows = o["rows"][side] if is_rollout else o[version]["rows"]
+            if rows != pe[version]["rows"]:
+                bad.append(f"run {i} {who} rows {side}: {rows} pandas {pe[version]['rows']}")
 last_r, last_p = json.load(open(f"{tmp}/rollout-{runs}.json")), json.load(open(f"{tmp}/peer-{runs}.json"))
 print("\nvalues (rollout; peer):")
 for m in last_r["metrics"]:
@@ -152,6 +199,19 @@ print(f"  ... ROLLOUT_THREADS=1    | {r1w:6.2f} | {r1m / 1024:7.0f}")
 print(f"  pandas + scikit-learn    | {pw:6.2f} | {pm / 1024:7.0f}")
 print(f"  ratio rollout/peer       | {rw / pw:6.3f} | {rm / pm:7.3f}   (goal: <= 0.100 | <= 0.250)")
 
+gw, gm = times("rollout_gz")
+pgw, pgm = times("peer_gz")
+dw, dm = times("duckdb")
+print(f"\nthe rows of issue 18, median of {runs} | rollout wall s, RSS MB | peer wall s, RSS MB | ratio wall | goal")
+print(f"  plain CSV vs pandas + scikit-learn | {rw:6.2f} {rm / 1024:5.0f} | {pw:6.2f} {pm / 1024:5.0f} | {rw / pw:5.3f} | <= 0.10 (RSS {rm / pm:.3f}, <= 0.25)")
+print(f"  gzip -1 vs pandas on the same .gz  | {gw:6.2f} {gm / 1024:5.0f} | {pgw:6.2f} {pgm / 1024:5.0f} | {gw / pgw:5.3f} | <= 0.15")
+print(f"  plain CSV vs DuckDB (JDBC, SQL)    | {rw:6.2f} {rm / 1024:5.0f} | {dw:6.2f} {dm / 1024:5.0f} | {rw / dw:5.3f} | < 1")
+if parquet:
+    qw, qm = times("rollout_pq")
+    print(f"  Parquet vs rollout on plain CSV    | {qw:6.2f} {qm / 1024:5.0f} | {rw:6.2f} {rm / 1024:5.0f} | {qw / rw:5.3f} | <= 1")
+else:
+    print("  Parquet vs rollout on plain CSV    | NOT IN THIS BUILD: --metrics x.parquet comes with branch sql; the lead fills this row after merging")
+
 def med(name):
     return statistics.median(float(l) for l in open(f"{tmp}/{name}.startup") if l.strip())
 h, s, p, r = med("hello"), med("status"), med("plan"), med("running")
@@ -165,6 +225,7 @@ print(f"  rollout plan (fraud)     | {p:6.3f} | {p / h:6.2f}   (goal: <= 5)")
 if bad:
     print("\nVALUES DISAGREE (1e-9 relative):", *bad, sep="\n  ", file=sys.stderr)
     sys.exit(1)
-print("\nvalues agree to 1e-9 relative (4 metrics x 2 variants, rows too, every run)")
+print("\nvalues agree to 1e-9 relative (4 metrics x 2 variants, rows too, every run; rollout plain and gz"
+      + (" and Parquet" if parquet else "") + ", pandas gz and DuckDB, each against pandas on the plain file)")
 PY
 echo "# load average after: $LOAD_AFTER"

@@ -4,14 +4,21 @@ import dev.rollout.metrics.Provenance;
 import dev.rollout.metrics.Reading;
 import dev.rollout.metrics.Reading.Progress;
 import dev.rollout.metrics.Tally;
-import org.apache.commons.csv.CSVParser;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -19,11 +26,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The parallel read of a large plain export (see {@link Reading}): the header on this
@@ -36,6 +45,8 @@ final class ChunkedRead {
     private final CsvExport export;
     private final Path path;
     private final Reading reading;
+    /** A pool thread's chunk buffer, reused from chunk to chunk: nothing keeps a chunk's bytes once it is parsed. */
+    private final ThreadLocal<byte[]> buffer = ThreadLocal.withInitial(() -> new byte[0]);
     /** The tally shared by all files; touched only once every chunk has succeeded. */
     private final Tally shared;
 
@@ -54,7 +65,8 @@ final class ChunkedRead {
      */
     Optional<Provenance> read(long size) {
         // Only a regular file can be read twice and at any offset: a pipe (<(zcat …)) is read once, in one pass.
-        if (size < 0 || size / 2 < reading.chunkBytes()) {
+        // The chunks' parser splits at one byte (see SliceScan); a delimiter beyond ASCII is read in one pass.
+        if (size < 0 || size / 2 < reading.chunkBytes() || export.data.delimiter() >= 0x80) {
             return Optional.empty();
         }
         RowRouter router;
@@ -77,15 +89,133 @@ final class ChunkedRead {
         }
     }
 
-    private Optional<Provenance> inChunks(FileChannel channel, RowRouter router, long[] cuts) throws IOException {
-        int chunks = cuts.length - 1;
+    /**
+     * A gzipped export as a pipeline: this thread inflates it (hashing the stored bytes) and cuts
+     * the text where {@link Chunks#cuts} cuts a plain file, the pool parses the chunks, merged in
+     * file order; at most {@code threads + 1} chunks wait or are parsed at once. Empty whenever
+     * the one pass must read it (the same reasons as for a plain file, or a broken gzip stream).
+     */
+    Optional<Provenance> readGzipped() {
+        if (export.data.delimiter() >= 0x80) {
+            return Optional.empty();
+        }
+        RowRouter router;
+        try (ExportStream in = ExportStream.open(path)) {
+            router = export.router(export.header(in));
+        } catch (UncheckedIOException | IOException e) {
+            return Optional.empty();
+        }
+        int chunk = (int) Math.min(reading.chunkBytes(), Integer.MAX_VALUE / 4);
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong parsed = new AtomicLong(cuts[0]);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(reading.threads(), chunks), r -> {
+        Progress progress = reading.progress();
+        int threads = reading.threads();
+        ExecutorService pool = pool(threads);
+        Semaphore room = new Semaphore(threads + 1);
+        List<Future<Part>> futures = new ArrayList<>();
+        Part whole = export.part(shared.fresh());
+        int[] merged = {0};
+        MessageDigest sha = ExportStream.sha256Digest();
+        try (InputStream stored = Files.newInputStream(path);
+             DigestInputStream hashed = new DigestInputStream(new ExportStream.Counting(stored, progress::at), sha);
+             InputStream text = new GZIPInputStream(hashed, ExportStream.BUFFER)) {
+            byte[] head = text.readNBytes(Math.max(chunk, 1 << 20) + 1);
+            int start = Chunks.dataStart(head, head.length);
+            if (start < 0) {
+                return Optional.empty();
+            }
+            byte[] b = head;
+            int from = start;
+            int filled = head.length;
+            boolean end = head.length < Math.max(chunk, 1 << 20) + 1;
+            while (!stop.get()) {
+                // The cut: the byte after the first line feed at or past chunk - 1, if a byte follows it; as Chunks.cuts.
+                int cut = -1;
+                while (cut < 0) {
+                    for (int i = from + chunk - 1; i < filled - 1; i++) {
+                        if (b[i] == '\n') {
+                            cut = i + 1;
+                            break;
+                        }
+                    }
+                    if (cut >= 0 || end) {
+                        break;
+                    }
+                    if (filled - from > chunk + ExportStream.MAX_RECORD_CHARS) {
+                        return Optional.empty(); // a line longer than the one pass allows: it says where
+                    }
+                    if (filled == b.length) {
+                        b = Arrays.copyOf(b, b.length * 2);
+                    }
+                    int n = text.read(b, filled, b.length - filled);
+                    if (n < 0) {
+                        end = true;
+                    } else {
+                        filled += n;
+                    }
+                }
+                // The chunk keeps this buffer; the rest of it is copied to the next one.
+                byte[] piece = b;
+                int pieceFrom = from;
+                int pieceTo = cut < 0 ? filled : cut;
+                room.acquire();
+                futures.add(pool.submit(() -> {
+                    try {
+                        return part(router, piece, pieceFrom, pieceTo, stop::get);
+                    } catch (Exception | OutOfMemoryError e) {
+                        stop.set(true);
+                        throw e;
+                    } finally {
+                        room.release();
+                    }
+                }));
+                while (merged[0] < futures.size() && futures.get(merged[0]).isDone() && !stop.get()) {
+                    merge(whole, futures, merged[0]++, stop);
+                }
+                if (cut < 0) {
+                    break;
+                }
+                byte[] next = new byte[Math.max(chunk + (chunk >> 3), filled - cut) + 1];
+                System.arraycopy(b, cut, next, 0, filled - cut);
+                filled -= cut;
+                from = 0;
+                b = next;
+            }
+            while (merged[0] < futures.size() && !stop.get()) {
+                await(futures.get(merged[0]), () -> { });
+                merge(whole, futures, merged[0]++, stop);
+            }
+            if (stop.get()) {
+                return Optional.empty();
+            }
+            hashed.transferTo(OutputStream.nullOutputStream()); // what the inflater never needed, a trailer
+            Part file = export.part(shared);
+            file.merge(whole);
+            progress.chunked(futures.size());
+            return Optional.of(file.end(export.file, HexFormat.of().formatHex(sha.digest()), export.coverage));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty(); // a broken gzip stream: the one pass says where
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+    }
+
+    private static ExecutorService pool(int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "rollout-chunk");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    private Optional<Provenance> inChunks(FileChannel channel, RowRouter router, long[] cuts) throws IOException {
+        int chunks = cuts.length - 1;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong parsed = new AtomicLong(cuts[0]);
+        ExecutorService pool = pool(Math.min(reading.threads(), chunks));
         try {
             List<Future<Part>> futures = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
@@ -141,14 +271,38 @@ final class ChunkedRead {
         }
     }
 
-    /** One chunk, parsed on a pool thread into accumulators of its own. */
+    /** One chunk, read whole and parsed on a pool thread into accumulators of its own. */
     private Part chunk(FileChannel channel, RowRouter router, long from, long to, AtomicLong parsed, BooleanSupplier stop)
             throws IOException {
-        Part part = export.part(shared.fresh());
-        try (ExportStream in = ExportStream.range(channel, from, to, parsed);
-             CSVParser parser = CSVParser.builder().setReader(in.reader()).setFormat(export.chunkFormat()).get()) {
-            export.records(parser, in, router, part, new long[1], stop);
+        if (to - from > Integer.MAX_VALUE - 16) {
+            throw new SliceScan.Doubt("a chunk beyond an array"); // one line of gigabytes: the one pass says what it is
         }
+        int length = (int) (to - from);
+        byte[] b = buffer.get();
+        if (b.length < length) {
+            b = new byte[length + (length >> 3)];
+            buffer.set(b);
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(b, 0, length);
+        while (bytes.hasRemaining()) {
+            if (stop.getAsBoolean()) {
+                throw new CancellationException("another chunk failed");
+            }
+            int n = channel.read(bytes, from + bytes.position());
+            if (n < 0) {
+                // The file shrank while it was read: the chunk fails, and the one-pass reread sees one consistent file.
+                throw new IOException("the file ended at byte " + (from + bytes.position()) + ", before the chunk's end at " + to);
+            }
+            parsed.addAndGet(n);
+        }
+        return part(router, b, 0, length, stop);
+    }
+
+    /** The rows of {@code b[from, to)}, whole lines of a plain export, into accumulators of their own. */
+    private Part part(RowRouter router, byte[] b, int from, int to, BooleanSupplier stop) {
+        Part part = export.part(shared.fresh());
+        Row row = Row.sliced(export.file, router.names(), export.data.missing());
+        SliceScan.rows(b, from, to, export.data.delimiter(), router, part, row, stop);
         return part;
     }
 

@@ -38,35 +38,34 @@ final class Chunks {
      * or is not on the first line (the parser skips empty lines before it; so does the one pass).
      */
     static Optional<Long> dataStart(FileChannel channel) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(ExportStream.BUFFER);
-        long position = 0;
-        boolean afterCr = false;
-        while (position < HEADER_LIMIT) {
-            buffer.clear();
-            int n = channel.read(buffer, position);
-            if (n < 0) {
-                return Optional.empty(); // a header and no line feed at all: nothing to split
-            }
-            byte[] b = buffer.array();
-            int first = position == 0 && n >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF ? 3 : 0;
-            if (position == 0 && (n == first || b[first] == '\n' || b[first] == '\r')) {
-                return Optional.empty();
-            }
-            for (int i = 0; i < n; i++) {
-                if (afterCr && b[i] != '\n') {
-                    return Optional.empty(); // old Mac line ends: cutting at line feeds would find none
-                }
-                if (b[i] == '\n') {
-                    return Optional.of(position + i + 1);
-                }
-                if (b[i] == '"') {
-                    return Optional.empty();
-                }
-                afterCr = b[i] == '\r';
-            }
-            position += n;
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(HEADER_LIMIT, Math.max(channel.size(), 1)));
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+            // a header longer than the file's first mebibyte is read in one pass
         }
-        return Optional.empty();
+        int start = dataStart(buffer.array(), buffer.position());
+        return start < 0 ? Optional.empty() : Optional.of((long) start);
+    }
+
+    /** {@link #dataStart(FileChannel)} in the first {@code n} bytes of an export, -1 for none. */
+    static int dataStart(byte[] b, int n) {
+        int first = n >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF ? 3 : 0;
+        if (n == first || b[first] == '\n' || b[first] == '\r') {
+            return -1;
+        }
+        boolean afterCr = false;
+        for (int i = 0; i < n; i++) {
+            if (afterCr && b[i] != '\n') {
+                return -1; // old Mac line ends: cutting at line feeds would find none
+            }
+            if (b[i] == '\n') {
+                return i + 1;
+            }
+            if (b[i] == '"') {
+                return -1;
+            }
+            afterCr = b[i] == '\r';
+        }
+        return -1; // a header and no line feed at all: nothing to split
     }
 
     /**

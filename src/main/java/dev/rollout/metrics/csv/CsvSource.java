@@ -83,8 +83,11 @@ public final class CsvSource implements Source {
         long size = size(export.path);
         reading.progress().start(export.file, size);
         try {
-            if (reading.chunkBytes() > 0 && !ExportStream.gzipped(export.path)) {
-                Optional<Provenance> chunked = new ChunkedRead(export, tally).read(size);
+            if (reading.chunkBytes() > 0) {
+                // A gzipped file as a pipeline when it could hold two chunks (it inflates to about four times its size).
+                boolean gzipped = ExportStream.gzipped(export.path);
+                Optional<Provenance> chunked = !gzipped ? new ChunkedRead(export, tally).read(size)
+                        : size >= 0 && size * 2 >= reading.chunkBytes() ? new ChunkedRead(export, tally).readGzipped() : Optional.empty();
                 if (chunked.isPresent()) {
                     return chunked.get();
                 }

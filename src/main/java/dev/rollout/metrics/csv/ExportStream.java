@@ -157,7 +157,7 @@ public final class ExportStream implements Closeable {
     }
 
     /** Counts the bytes read from the file as stored. */
-    private static final class Counting extends FilterInputStream {
+    static final class Counting extends FilterInputStream {
         private final LongConsumer bytesRead;
         private long count;
 

@@ -2,9 +2,12 @@ package dev.rollout.metrics.csv;
 
 import dev.rollout.RolloutException;
 import dev.rollout.RolloutException.Location;
+import dev.rollout.metrics.CellText;
 import dev.rollout.metrics.Cells;
 import org.apache.commons.csv.CSVRecord;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,7 +26,20 @@ final class Row implements Cells {
      * apart from every word by their length alone, one test per cell on the hot path.
      */
     private final long missingLengths;
+    /** data.missing's words in UTF-8, for cells that are byte slices. */
+    private final byte[][] missingBytes;
+    /** {@link #missingLengths} in bytes. */
+    private final long missingByteLengths;
     private CSVRecord record;
+    /**
+     * A row of the chunked read instead of a record: its line's bytes and, per field, the
+     * trimmed bounds {@code [bounds[2f], bounds[2f + 1])}. Its errors never reach a person: a
+     * chunk that fails is read again in one pass, which knows the line.
+     */
+    private byte[] bytes;
+    private int[] bounds;
+    private int fields;
+    private Labels labels;
     private long endLine;
     private long seconds;
     private int nanos;
@@ -37,6 +53,26 @@ final class Row implements Cells {
             lengths |= 1L << Math.min(word.length(), 63);
         }
         this.missingLengths = lengths;
+        this.missingBytes = missing.stream().map(w -> w.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        long byteLengths = 0;
+        for (byte[] word : missingBytes) {
+            byteLengths |= 1L << Math.min(word.length, 63);
+        }
+        this.missingByteLengths = byteLengths;
+    }
+
+    /** A row over byte slices, for the chunked read (see {@link SliceScan}). */
+    static Row sliced(String file, List<String> header, List<String> missing) {
+        Row row = new Row(file, header, missing);
+        row.labels = new Labels();
+        return row;
+    }
+
+    /** Moves to the line in {@code b} whose {@code n} fields have the trimmed bounds {@code fieldBounds}. */
+    void set(byte[] b, int[] fieldBounds, int n) {
+        this.bytes = b;
+        this.bounds = fieldBounds;
+        this.fields = n;
     }
 
     /** Moves to {@code r}, whose last physical line is {@code endLine}. */
@@ -61,12 +97,56 @@ final class Row implements Cells {
     }
 
     int size() {
-        return record.size();
+        return labels != null ? fields : record.size();
     }
 
     @Override
     public String text(int column) {
+        if (labels != null) {
+            // A label, a variant: the same few texts on every row, handed out as one String each.
+            return labels.text(bytes, bounds[2 * column], bounds[2 * column + 1]);
+        }
         return record.get(column).trim();
+    }
+
+    @Override
+    public String label(int column) {
+        if (labels == null) {
+            return Cells.super.label(column);
+        }
+        int from = bounds[2 * column];
+        int to = bounds[2 * column + 1];
+        return isMissing(from, to) ? null : labels.text(bytes, from, to);
+    }
+
+    @Override
+    public double number(int column) {
+        if (labels != null) {
+            int from = bounds[2 * column];
+            int to = bounds[2 * column + 1];
+            if (from == to || isMissing(from, to)) {
+                return CellText.MISSING;
+            }
+            double d = SliceScan.exactDecimal(bytes, from, to);
+            if (d == d) {
+                return d;
+            }
+        }
+        return Cells.super.number(column); // the rules on the text: NaN, exponents, long mantissas, errors
+    }
+
+    /** Whether the slice {@code [from, to)} is one of data.missing's words. */
+    private boolean isMissing(int from, int to) {
+        int length = to - from;
+        if ((missingByteLengths & 1L << Math.min(length, 63)) == 0) {
+            return false;
+        }
+        for (byte[] word : missingBytes) {
+            if (word.length == length && Arrays.equals(word, 0, length, bytes, from, to)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -89,12 +169,15 @@ final class Row implements Cells {
      * Computed only for an error.
      */
     long line() {
+        if (labels != null) {
+            return 0; // a chunk's row: never shown, see bytes
+        }
         return endLine - lineBreaks(record.size());
     }
 
     /** The line on which the cell at {@code column} starts. */
     long lineOf(int column) {
-        return line() + lineBreaks(Math.min(column, record.size()));
+        return labels != null ? 0 : line() + lineBreaks(Math.min(column, record.size()));
     }
 
     private long lineBreaks(int columns) {
