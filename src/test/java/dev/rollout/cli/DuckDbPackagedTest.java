@@ -56,7 +56,7 @@ class DuckDbPackagedTest {
 
         Run beside = rollout(JAR, at, "evaluate", spec, "--dry-run");
         assertEquals(0, beside.exit(), beside.out());
-        assertTrue(beside.out().contains("read source lake jdbc:duckdb: (1400 rows, 1400 in window)"), beside.out());
+        assertTrue(beside.out().contains("read lake: sql 'jdbc:duckdb:' (1400 rows, 1400 in window)"), beside.out());
 
         Path bare = Files.createDirectories(tmp.resolve("bare"));
         Files.copy(JAR, bare.resolve("rollout.jar"));
