@@ -72,7 +72,9 @@ class ArchiveIT {
         List<String> lines = version.out().lines().toList();
         assertTrue(lines.get(0).startsWith("rollout "), version.out());
         assertTrue(lines.get(1).startsWith("commit "), version.out());
-        assertEquals("engines: none (from " + prefix.toRealPath().resolve("lib/lib") + java.io.File.separator + "*.jar)", lines.get(3));
+        // The archive ships the optional engine of the SQL and Parquet sources in lib/lib, beside the jar.
+        assertEquals("engines: duckdb_jdbc-2.0.0.1 (from " + prefix.toRealPath().resolve("lib/lib") + java.io.File.separator + "*.jar)",
+                lines.get(3));
         Path cds = prefix.resolve("lib/rollout.jsa.jar");
         assertTrue(Files.isRegularFile(prefix.resolve("lib/rollout.jsa")) && Files.isRegularFile(cds), "the launcher built the archive");
         assertEquals(List.of(prefix.toRealPath().resolve("lib/rollout.jar").toString(),

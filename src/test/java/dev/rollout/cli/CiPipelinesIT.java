@@ -127,7 +127,7 @@ class CiPipelinesIT {
         assertEquals(0, start.exit(), start.log());
         assertTrue(start.summary().contains("STARTED"), start.summary());
         assertTrue(Files.isExecutable(tmp.resolve("gh-home/.local/bin/rollout")), "installed from the archive");
-        assertTrue(start.log().contains("engines: none"), "the install step logs rollout --version: " + start.log());
+        assertTrue(start.log().contains("engines: duckdb_jdbc-2.0.0.1 (from "), "the install step logs rollout --version: " + start.log());
         // The state went back to the repository: the origin has it.
         String files = gitOut(tmp.resolve("origin.git"), "ls-tree", "-r", "--name-only", "HEAD");
         assertTrue(files.contains("rollouts/fraud-detector/.rollout/fraud-detector.state.json"), files);
