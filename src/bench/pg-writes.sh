@@ -13,25 +13,12 @@ procs=${PROCS:-16}
 runs=${RUNS:-50}
 jar=target/rollout.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
-work=$(mktemp -d /tmp/rollout-pgbench.XXXXXX)
-chmod 755 "$work"
-pgbin=/usr/lib/postgresql/15/bin
-started=""
-stop() {
-  if [ -n "$started" ]; then
-    runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || echo "could not stop the server of $work" >&2
-  fi
-  rm -rf "$work"
-}
-trap stop EXIT
+. src/bench/throwaway-pg.sh
+throwaway_pg_dir pgbench
 if [ $# -ge 1 ]; then
   url=$1
 else
-  mkdir -p "$work/data" && chown postgres "$work" "$work/data"
-  runuser -u postgres -- "$pgbin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 >/dev/null
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/data" -l "$work/log" \
-    -o "-p 55433 -k $work -c listen_addresses=127.0.0.1 -c max_connections=100" -w start >/dev/null
-  started=yes
+  throwaway_pg_start 55433 -c max_connections=100
   url=postgresql://postgres@127.0.0.1:55433/postgres
 fi
 case $url in *\?*) url="$url&schema=bench_$$" ;; *) url="$url?schema=bench_$$" ;; esac

@@ -23,22 +23,9 @@ parquet=$OUT/predictions-$ROWS-$SEED.parquet
 [ -f "$csv" ] || { java src/bench/Gen.java "$ROWS" "$csv.tmp" "$SEED" && mv "$csv.tmp" "$csv"; }
 [ -f "$parquet" ] || java -cp "$(ls target/lib/duckdb_jdbc-*.jar)" src/bench/ToParquet.java "$csv" "$parquet"
 
-work=$(mktemp -d /tmp/rollout-sqlbench.XXXXXX)
-chmod 755 "$work"
-pgbin=/usr/lib/postgresql/15/bin
-started=""
-stop() {
-  if [ -n "$started" ]; then
-    runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || echo "could not stop the server of $work" >&2
-  fi
-  rm -rf "$work"
-}
-trap stop EXIT
-mkdir -p "$work/data" && chown postgres "$work" "$work/data"
-runuser -u postgres -- "$pgbin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 >/dev/null
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/data" -l "$work/log" \
-  -o "-p 55434 -k $work -c listen_addresses=127.0.0.1" -w start >/dev/null
-started=yes
+. src/bench/throwaway-pg.sh
+throwaway_pg_dir sqlbench
+throwaway_pg_start 55434
 psql -q -h 127.0.0.1 -p 55434 -U postgres -c "CREATE TABLE bench (ts timestamptz, model_version text, y_true text, y_pred text, latency_ms double precision)"
 load_start=$(date +%s.%N)
 psql -q -h 127.0.0.1 -p 55434 -U postgres -c "\\copy bench FROM '$csv' (FORMAT csv, HEADER true)"
