@@ -29,6 +29,16 @@ public interface Cells {
     /** The nanoseconds of {@link #seconds()}. */
     int nanos();
 
+    /**
+     * A small non-negative number for the text of {@code column}, the same for every cell with
+     * the same text that this object hands out (and only for those), or -1 when it has none: an
+     * accumulator may keep what it made of a text by its code and skip the text next time, as
+     * long as it asks the same object. Nothing about missing cells: {@link #label} says those.
+     */
+    default int code(int column) {
+        return -1;
+    }
+
     /** The label in {@code column}, null when the cell is one of data.missing's words: a label "NA" stays a label unless listed. */
     default String label(int column) {
         String cell = text(column);

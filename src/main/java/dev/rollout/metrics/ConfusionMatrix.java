@@ -24,9 +24,25 @@ final class ConfusionMatrix implements Accumulator {
     private long[][] counts = new long[4][4];
     private long samples;
     private long missing;
+    /** The rows whose {@link Cells#code codes} {@link #byCode} holds ids for; null before the first code. */
+    private Cells coded;
+    /** Label id + 1 by the code of its text in {@link #coded}'s cells; 0 for a code not seen as a label yet. */
+    private int[] byCode = new int[0];
 
     @Override
     public void accept(Cells row, int[] columns) {
+        int ca = row.code(columns[0]);
+        int cp = row.code(columns[1]);
+        if (row == coded && ca < byCode.length && cp < byCode.length && (ca | cp) >= 0) {
+            // Two labels seen before in these rows' texts: no String, no lookup.
+            int a = byCode[ca] - 1;
+            int p = byCode[cp] - 1;
+            if ((a | p) >= 0) {
+                counts[a][p]++;
+                samples++;
+                return;
+            }
+        }
         String actual = row.label(columns[0]);
         String predicted = row.label(columns[1]);
         if (actual == null || predicted == null) {
@@ -36,8 +52,25 @@ final class ConfusionMatrix implements Accumulator {
         // Ids first: a new label grows the array, and counts[...] would index the old one.
         int a = id(actual);
         int p = id(predicted);
+        remember(row, ca, a);
+        remember(row, cp, p);
         counts[a][p]++;
         samples++;
+    }
+
+    /** Keeps label {@code id} for the text whose code in {@code row}'s cells is {@code code}, when it has one. */
+    private void remember(Cells row, int code, int id) {
+        if (code < 0) {
+            return;
+        }
+        if (row != coded) {
+            coded = row; // another source of rows: its codes mean other texts
+            byCode = new int[0];
+        }
+        if (code >= byCode.length) {
+            byCode = Arrays.copyOf(byCode, Math.max(code + 1, 2 * byCode.length));
+        }
+        byCode[code] = id + 1;
     }
 
     @Override

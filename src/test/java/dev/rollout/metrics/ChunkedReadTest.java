@@ -305,6 +305,51 @@ class ChunkedReadTest {
         agree("odd", WIDE, Window.ALL, 256, exports.write("odd.csv", String.join("\n", odd)));
     }
 
+    /**
+     * The chunks' scanner looks at eight bytes at a time: a line end, a CRLF, a byte it must
+     * doubt or a line to check as UTF-8 can fall at any place in a word and across two. At
+     * every shift of the same rows by one byte, a valid file reads as the one pass reads it and
+     * a file with a lone CR, a NUL, a quote or a bad UTF-8 byte (right after a valid line with
+     * bytes above 127) fails with the one pass's very message.
+     */
+    @Test
+    void everyByteIsSeenWhereverItFallsInAWord() throws Exception {
+        for (int shift = 0; shift < 16; shift++) {
+            String pad = "x".repeat(shift);
+            // Columns nobody reads at both ends: a bad byte there is found by the scanner, not by a cell's rule.
+            StringBuilder sb = new StringBuilder("note,ts,v,latency,failed,y_true,y_pred,score,actual,predicted,tail\r\n");
+            // Past what the header's reader decodes ahead (64 Ki chars), where only the chunks see the bytes.
+            for (int i = 0; i < 2000; i++) {
+                sb.append('n').append(pad).append(",2026-03-01T00:").append(String.format(Locale.ROOT, "%02d", i % 60))
+                        .append(":00Z,").append(i % 3 == 0 ? "a" : "b").append(',').append(i % 97).append(".5,0,")
+                        .append(LABELS[i % LABELS.length]).append(',').append(LABELS[(i + 1) % LABELS.length])
+                        .append(",0.5,1,2,").append(i % 5 == 0 ? "ü" : "t").append(i % 2 == 0 ? "\r\n" : "\n");
+            }
+            String text = sb.toString();
+            agree("shift " + shift, WIDE, Window.ALL, 4096, exports.write("shift-" + shift + ".csv", text));
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            // Byte offsets: the text has two-byte characters.
+            String latin = new String(bytes, StandardCharsets.ISO_8859_1);
+            int late = bytes.length - 700;
+            int after = latin.indexOf("\u00c3\u00bc\n", late) + 3; // the 'n' starting a line after one with bytes above 127
+            List<byte[]> bad = new ArrayList<>();
+            for (byte b : new byte[] {'\r', 0, '"', (byte) 0xff}) {
+                byte[] copy = bytes.clone();
+                // A quote opens a quoted field only at a field's start; the others are wrong anywhere.
+                copy[b == (byte) 0xff ? after : latin.indexOf(",0.5,", late + shift) + 1] = b;
+                bad.add(copy);
+            }
+            for (int k = 0; k < bad.size(); k++) {
+                Path p = exports.write("bad-" + shift + "-" + k + ".csv", bad.get(k));
+                RolloutException one = assertThrows(RolloutException.class, () -> onePass(WIDE, Window.ALL, p),
+                        "shift " + shift + ", byte " + k);
+                RolloutException chunks = assertThrows(RolloutException.class,
+                        () -> chunked(WIDE, Window.ALL, 2, 4096, new Chunked(), p), "shift " + shift + ", byte " + k);
+                assertEquals(one.describe(), chunks.describe(), "shift " + shift + ", byte " + k);
+            }
+        }
+    }
+
     private static String onePassError(Path p) {
         return assertThrows(RolloutException.class, () -> onePass(WIDE, Window.ALL, p)).describe();
     }

@@ -21,7 +21,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,6 +116,9 @@ final class ChunkedRead {
         List<Future<Part>> futures = new ArrayList<>();
         Part whole = export.part(shared.fresh());
         int[] merged = {0};
+        // The buffers of parsed chunks, filled again: at most threads + 2 are ever in use, so the inflated text
+        // is not garbage of the chunk's size per chunk.
+        Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
         MessageDigest sha = ExportStream.sha256Digest();
         try (InputStream stored = Files.newInputStream(path);
              DigestInputStream hashed = new DigestInputStream(new ExportStream.Counting(stored, progress::at), sha);
@@ -165,6 +170,7 @@ final class ChunkedRead {
                         stop.set(true);
                         throw e;
                     } finally {
+                        spare.add(piece);
                         room.release();
                     }
                 }));
@@ -174,7 +180,12 @@ final class ChunkedRead {
                 if (cut < 0) {
                     break;
                 }
-                byte[] next = new byte[Math.max(chunk + (chunk >> 3), filled - cut) + 1];
+                int size = Math.max(chunk + (chunk >> 3), filled - cut) + 1;
+                byte[] next = spare.poll();
+                if (next == null || next.length < size) {
+                    next = new byte[size];
+                }
+                // A spare may be this very buffer, parsed already: arraycopy moves overlapping bytes correctly.
                 System.arraycopy(b, cut, next, 0, filled - cut);
                 filled -= cut;
                 from = 0;

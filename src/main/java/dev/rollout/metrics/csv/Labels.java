@@ -6,8 +6,11 @@ import java.util.Arrays;
 /**
  * The Strings of one chunk's repeated cells, looked up by their bytes: a label or a variant
  * is one of a few texts, so after its first row it costs a hash of its bytes and no object,
- * and the accumulators' maps find it by a hash the String already knows. A cell that does
- * not fit (the table is full around its slot) just becomes a new String.
+ * and each text has a code, a small int numbered in order of first sight, by which the
+ * accumulators find their own id for it without a String at all. A text of up to seven bytes
+ * is its key itself, one long; a longer one up to {@link #LONGEST} bytes is kept as bytes. A
+ * cell that does not fit (the table is full around its slot) has no code and just becomes a
+ * new String.
  */
 final class Labels {
 
@@ -16,15 +19,57 @@ final class Labels {
     private static final int PROBES = 8;
     /** Longer cells are rarely repeated: a timestamp, an id. */
     private static final int LONGEST = 64;
+    /** A short key no text has: keys are non-negative. */
+    private static final long FREE = -1;
 
-    private final byte[][] keys = new byte[SLOTS][];
-    private final String[] values = new String[SLOTS];
+    /** Texts of up to seven bytes, as their length above their bytes; {@link #FREE} where none is. */
+    private final long[] shortKeys = new long[SLOTS];
+    private final int[] shortCodes = new int[SLOTS];
+    private final byte[][] longKeys = new byte[SLOTS][];
+    private final int[] longCodes = new int[SLOTS];
+    /** By code. */
+    private String[] texts = new String[16];
+    private int codes;
+
+    Labels() {
+        Arrays.fill(shortKeys, FREE);
+    }
 
     /** The text of {@code b[from, to)}, decoded as UTF-8 (the chunk's scan has checked it is). */
     String text(byte[] b, int from, int to) {
+        int code = code(b, from, to);
+        return code >= 0 ? texts[code] : new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** The text of a code that {@link #code} gave. */
+    String text(int code) {
+        return texts[code];
+    }
+
+    /** The code of the text {@code b[from, to)}: the same for the same text; -1 when the table has no room for it. */
+    int code(byte[] b, int from, int to) {
         int length = to - from;
+        if (length <= 7) {
+            long key = length;
+            for (int i = from; i < to; i++) {
+                key = key << 8 | (b[i] & 0xff);
+            }
+            int h = (int) ((key * 0x9E3779B97F4A7C15L) >>> 40);
+            for (int p = 0; p < PROBES; p++) {
+                int slot = (h + p) & (SLOTS - 1);
+                long k = shortKeys[slot];
+                if (k == key) {
+                    return shortCodes[slot];
+                }
+                if (k == FREE) {
+                    shortKeys[slot] = key;
+                    return shortCodes[slot] = add(b, from, to);
+                }
+            }
+            return -1;
+        }
         if (length > LONGEST) {
-            return new String(b, from, length, StandardCharsets.UTF_8);
+            return -1;
         }
         int h = 0;
         for (int i = from; i < to; i++) {
@@ -33,17 +78,23 @@ final class Labels {
         h ^= h >>> 16;
         for (int p = 0; p < PROBES; p++) {
             int slot = (h + p) & (SLOTS - 1);
-            byte[] key = keys[slot];
+            byte[] key = longKeys[slot];
             if (key == null) {
-                String s = new String(b, from, length, StandardCharsets.UTF_8);
-                keys[slot] = Arrays.copyOfRange(b, from, to);
-                values[slot] = s;
-                return s;
+                longKeys[slot] = Arrays.copyOfRange(b, from, to);
+                return longCodes[slot] = add(b, from, to);
             }
             if (key.length == length && Arrays.equals(key, 0, length, b, from, to)) {
-                return values[slot];
+                return longCodes[slot];
             }
         }
-        return new String(b, from, length, StandardCharsets.UTF_8);
+        return -1;
+    }
+
+    private int add(byte[] b, int from, int to) {
+        if (codes == texts.length) {
+            texts = Arrays.copyOf(texts, codes * 2);
+        }
+        texts[codes] = new String(b, from, to - from, StandardCharsets.UTF_8);
+        return codes++;
     }
 }

@@ -110,6 +110,20 @@ final class Row implements Cells {
     }
 
     @Override
+    public int code(int column) {
+        return labels != null ? labels.code(bytes, bounds[2 * column], bounds[2 * column + 1]) : -1;
+    }
+
+    /** Whether the cell in {@code column} is the text whose UTF-8 is {@code utf8}: a variant's value, without a String. */
+    boolean is(int column, String text, byte[] utf8) {
+        if (labels == null) {
+            return text(column).equals(text);
+        }
+        int from = bounds[2 * column];
+        return Arrays.equals(bytes, from, bounds[2 * column + 1], utf8, 0, utf8.length);
+    }
+
+    @Override
     public String label(int column) {
         if (labels == null) {
             return Cells.super.label(column);

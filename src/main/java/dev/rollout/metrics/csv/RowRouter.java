@@ -6,6 +6,7 @@ import dev.rollout.metrics.Tally;
 import dev.rollout.metrics.Window;
 import dev.rollout.spec.DataSpec;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,9 @@ final class RowRouter {
     private final int variant;
     private final String baselineValue;
     private final String candidateValue;
+    /** The two values in UTF-8, compared with a chunk's bytes as they are. */
+    private final byte[] baselineBytes;
+    private final byte[] candidateBytes;
     /** The columns of slices.by; empty when the spec has no slices. */
     private final int[] sliceBy;
     /** Wide: the inputs this file feeds (indices into the plan's inputs), and their column indices. */
@@ -43,6 +47,8 @@ final class RowRouter {
         variant = data.variant().map(v -> header.require(v.column(), "data.variant.column")).orElse(-1);
         baselineValue = data.variant().map(DataSpec.VariantSpec::baseline).orElse(null);
         candidateValue = data.variant().map(DataSpec.VariantSpec::candidate).orElse(null);
+        baselineBytes = baselineValue == null ? null : baselineValue.getBytes(StandardCharsets.UTF_8);
+        candidateBytes = candidateValue == null ? null : candidateValue.getBytes(StandardCharsets.UTF_8);
         sliceBy = plan.sliceBy().stream().mapToInt(c -> header.require(c, "slices.by")).toArray();
         List<MeasurePlan.Input> all = plan.inputs();
         if (data.format() == DataSpec.Format.LONG) {
@@ -100,13 +106,12 @@ final class RowRouter {
         Tally.Lane lane = part.candidate;
         String other = null;
         if (variant >= 0) {
-            String cell = row.text(variant);
-            if (cell.equals(candidateValue)) {
+            if (row.is(variant, candidateValue, candidateBytes)) {
                 lane = part.candidate;
-            } else if (cell.equals(baselineValue)) {
+            } else if (row.is(variant, baselineValue, baselineBytes)) {
                 lane = part.baseline;
             } else {
-                other = cell; // another model version: counted if in the window, never compared
+                other = row.text(variant); // another model version: counted if in the window, never compared
             }
         }
         if (timestamp >= 0) {
