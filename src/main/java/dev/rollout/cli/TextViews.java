@@ -209,12 +209,19 @@ final class TextViews {
             return escaped(inputName(f)) + " query " + escaped(f.query().orElse("")) + " at " + f.time().get()
                     + " (" + f.rows() + " series)";
         }
+        if (f.role().isPresent()) {
+            return escaped(inputName(f)) + " (" + f.rows() + " rows)"; // labels have no window; their predictions do
+        }
         return escaped(inputName(f)) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
     }
 
-    /** A file by its path; a source by its name, kind and location: {@code nightly: command 'sh export.sh'}. */
+    /**
+     * A file by its path; a source by its name, kind and location: {@code nightly: command 'sh export.sh'};
+     * late labels after their role: {@code labels from labels/day-1.csv}.
+     */
     static String inputName(Provenance f) {
-        return f.source().map(s -> s + ": " + f.kind() + " '" + f.location() + "'").orElse(f.location());
+        return f.role().map(r -> r + " from ").orElse("")
+                + f.source().map(s -> s + ": " + f.kind() + " '" + f.location() + "'").orElse(f.location());
     }
 
     static String action(Views.ActionView a, Ansi ansi) {
