@@ -80,17 +80,35 @@ class LateLabelSourcesTest {
     }
 
     @Test
+    void theHistoryRecordsTheLabelInputsAndReadsThemBack() throws Exception {
+        Path d = dir();
+        String spec = d.resolve("rollout.yaml").toString();
+        assertEquals(0, cli.at("2026-03-01T00:00:00Z").run("advance", spec).exit());
+        CliRunner.Result moved = cli.at(NOW).run("advance", spec, "--metrics", d.resolve("exports/predictions.csv").toString(),
+                "--labels", d.resolve("labels/day-1.parquet").toString(), d.resolve("labels/day-2.csv.gz").toString());
+        assertEquals(0, moved.exit(), moved.toString());
+        CliRunner.Result history = cli.run("history", spec, "-o", "json");
+        assertEquals(0, history.exit(), history.toString());
+        List<JsonNode> inputs = history.json().findValues("inputs");
+        JsonNode recorded = inputs.stream().filter(i -> i.size() == 3).findFirst().orElseThrow(() -> new AssertionError(history.out()));
+        assertTrue(recorded.get(0).path("role").isMissingNode(), recorded.toString());
+        assertEquals("labels", recorded.get(1).path("role").asText(), recorded.toString());
+        assertEquals("parquet", recorded.get(1).path("kind").asText(), recorded.toString());
+        assertEquals("labels", recorded.get(2).path("role").asText(), recorded.toString());
+        assertEquals("csv", recorded.get(2).path("kind").asText(), recorded.toString());
+        Path page = tmp.resolve("report.html");
+        CliRunner.Result report = cli.run("report", spec, "--out", page.toString());
+        assertEquals(0, report.exit(), report.toString());
+        assertTrue(Files.readString(page).contains("labels from " + d.resolve("labels/day-1.parquet")), "the report names the labels");
+    }
+
+    @Test
     void aSqlSourceOfLabelsJudgesAsTheCsvFiles() throws Exception {
-        dir();
-        JsonNode csv = evaluate("rollout.yaml", "labels/day-1.csv", "labels/day-2.csv.gz");
+        JsonNode csv = fromTheCsvFiles();
         Path duck = spec("duck.yaml", "  labels:\n    sql:\n      url: \"jdbc:duckdb:\"\n      query: \"select * from"
                 + " read_parquet('labels/day-1.parquet') union all select * from read_parquet('labels/day-2.parquet')\"\n");
-        JsonNode fromDuck = evaluate(duck.getFileName().toString());
-        assertSameJudgement(csv, fromDuck);
-        JsonNode input = fromDuck.path("inputs").get(1);
-        assertEquals("sql", input.path("kind").asText(), input.toString());
+        JsonNode input = labelsInput(csv, duck, "sql");
         assertEquals("labels", input.path("source").asText(), input.toString());
-        assertEquals("labels", input.path("role").asText(), input.toString());
         assertTrue(input.path("query").asText().contains("read_parquet('labels/day-2.parquet')"), input.toString());
         assertEquals(csv.path("labels").path("labels").asLong(), input.path("rows").asLong(), input.toString());
 
@@ -121,15 +139,10 @@ class LateLabelSourcesTest {
 
     @Test
     void aCommandSourceOfLabelsJudgesAsTheCsvFiles() throws Exception {
-        dir();
-        JsonNode csv = evaluate("rollout.yaml", "labels/day-1.csv", "labels/day-2.csv.gz");
+        JsonNode csv = fromTheCsvFiles();
         Path spec = spec("command.yaml", "  labels:\n    command: {run: \"cat labels/day-1.csv; gzip -dc labels/day-2.csv.gz"
                 + " | tail -n +2\"}\n");
-        JsonNode fromCommand = evaluate(spec.getFileName().toString());
-        assertSameJudgement(csv, fromCommand);
-        JsonNode input = fromCommand.path("inputs").get(1);
-        assertEquals("command", input.path("kind").asText(), input.toString());
-        assertEquals("labels", input.path("role").asText(), input.toString());
+        JsonNode input = labelsInput(csv, spec, "command");
         assertEquals(64, input.path("sha256").asText().length(), input.toString());
 
         // --labels files are read besides the source: day-2 from the file, day-1 from the command.
@@ -259,6 +272,21 @@ class LateLabelSourcesTest {
         assertFalse(said.contains("\n"), "one line: " + said);
         assertArrayEquals(stateBefore, Files.readAllBytes(state), "nothing written");
         assertArrayEquals(historyBefore, Files.readAllBytes(history), "nothing written");
+    }
+
+    /** The evaluation with both days' labels from the example's CSV files, which the others must equal. */
+    private JsonNode fromTheCsvFiles() throws Exception {
+        return evaluate("rollout.yaml", "labels/day-1.csv", "labels/day-2.csv.gz");
+    }
+
+    /** Evaluates {@code spec}, which reads its labels from a source of {@code kind}: judged as {@code csv}; its labels' input. */
+    private JsonNode labelsInput(JsonNode csv, Path spec, String kind) throws Exception {
+        JsonNode e = evaluate(spec.getFileName().toString());
+        assertSameJudgement(csv, e);
+        JsonNode input = e.path("inputs").get(1);
+        assertEquals(kind, input.path("kind").asText(), input.toString());
+        assertEquals("labels", input.path("role").asText(), input.toString());
+        return input;
     }
 
     /** The same metrics, coverage (but for where the labels came from) and decision. */
