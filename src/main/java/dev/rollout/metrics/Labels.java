@@ -104,7 +104,7 @@ public final class Labels {
     private static Provenance csv(Path path, Builder into) {
         String file = path.toString();
         try (InputStream raw = Files.newInputStream(path)) {
-            Csv read = csv(file, "line", raw, path.getFileName().toString().endsWith(".gz"), into);
+            Csv read = csv(file, raw, path.getFileName().toString().endsWith(".gz"), into);
             return new Provenance(Provenance.CSV, file, read.sha256(), read.rows(), read.rows());
         } catch (NoSuchFileException e) {
             throw RolloutException.input(Location.file(file), "no such file");
@@ -118,18 +118,18 @@ public final class Labels {
     }
 
     /**
-     * Reads the CSV of labels in {@code bytes} (gzipped when {@code gzipped}) with data's delimiter.
+     * Reads the CSV of labels in {@code bytes} (gzipped when {@code gzipped}) with data's delimiter;
+     * its rows are named by their lines.
      *
      * @param where what errors name: a file's path, {@code source NAME}
-     * @param unit  what a row's number is called: {@code line}
      */
-    public static Csv csv(String where, String unit, InputStream bytes, boolean gzipped, Builder into) {
+    public static Csv csv(String where, InputStream bytes, boolean gzipped, Builder into) {
         MessageDigest md = sha256();
         try (CSVParser parser = parser(new DigestInputStream(bytes, md), gzipped, into.data)) {
             List<String> header = parser.getHeaderNames();
             int key = into.column(header, into.spec.key(), "data.labels.key", where, 1, "the header of " + where);
             int actual = into.column(header, into.spec.actual(), "data.labels.actual", where, 1, "the header of " + where);
-            int input = into.begin(where, unit);
+            int input = into.begin(where, Unit.LINE);
             long rows = 0;
             for (CSVRecord record : parser) {
                 long line = parser.getCurrentLineNumber();
@@ -168,6 +168,7 @@ public final class Labels {
         try {
             return CSVParser.builder().setReader(reader).setFormat(format).get();
         } catch (IllegalArgumentException e) {
+            reader.close();
             throw new IOException("bad header: " + e.getMessage(), e);
         }
     }
@@ -177,6 +178,15 @@ public final class Labels {
      * row in the low ones, so a key found twice names both places without reading anything again.
      */
     private record Arrival(String label, long at) {
+    }
+
+    /** How an input's rows are counted, for errors: a CSV's lines (the header is line 1), a result's rows (from 1). */
+    public enum Unit {
+        LINE, ROW;
+
+        String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** Labels being read, input after input, by whichever reader the input needs. */
@@ -191,7 +201,7 @@ public final class Labels {
         private final Map<String, Arrival> byKey = new HashMap<>();
         private final Map<String, String> texts = new HashMap<>();
         private final List<String> wheres = new ArrayList<>();
-        private final List<String> units = new ArrayList<>();
+        private final List<Unit> units = new ArrayList<>();
         private final List<String> read = new ArrayList<>();
         private final List<Provenance> inputs = new ArrayList<>();
 
@@ -228,7 +238,7 @@ public final class Labels {
          * Starts an input: its rows are then named {@code WHERE UNIT N} ({@code labels/day-1.csv line 6},
          * {@code source labels row 17}); the number to give {@link #add}.
          */
-        public int begin(String where, String unit) {
+        public int begin(String where, Unit unit) {
             wheres.add(where);
             units.add(unit);
             return wheres.size() - 1;
@@ -265,16 +275,21 @@ public final class Labels {
 
         /** Where a row is, as errors give it: a CSV line as the line of the location, a result's row in the text. */
         private Location place(int input, long at) {
-            return units.get(input).equals("line") ? Location.of(wheres.get(input), (int) at, 0, spec.key())
-                    : Location.of(wheres.get(input), 0, 0, spec.key());
+            return switch (units.get(input)) {
+                case LINE -> Location.of(wheres.get(input), (int) at, 0, spec.key());
+                case ROW -> Location.of(wheres.get(input), 0, 0, spec.key());
+            };
         }
 
         private RolloutException duplicate(String key, Arrival before, int input, long at) {
             int first = (int) (before.at >>> ROW_BITS);
             long firstAt = before.at & ((1L << ROW_BITS) - 1);
-            String row = units.get(input).equals("line") ? "" : units.get(input) + " " + at + ": ";
+            String row = switch (units.get(input)) {
+                case LINE -> ""; // in the location
+                case ROW -> "row " + at + ": ";
+            };
             return RolloutException.input(place(input, at), row + "key " + Cells.quoted(key) + " has a label already, on "
-                    + wheres.get(first) + " " + units.get(first) + " " + firstAt + "; the labels have one row per prediction");
+                    + wheres.get(first) + " " + units.get(first).word() + " " + firstAt + "; the labels have one row per prediction");
         }
 
         /** An input read whole: its place in the audit trail (as labels) and in the coverage's list. */

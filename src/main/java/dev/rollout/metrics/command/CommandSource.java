@@ -73,7 +73,7 @@ public final class CommandSource implements Source {
      */
     public Provenance readLabels(Labels.Builder into, RolloutSpec rollout, Window window) {
         return run(rollout.model(), window, out -> {
-            Labels.Csv read = Labels.csv(where(), "line", out, false, into);
+            Labels.Csv read = Labels.csv(where(), out, false, into);
             return new Provenance(KIND, Optional.of(spec.name()), commandLine(spec.argv()), read.sha256(), read.rows(),
                     read.rows(), Optional.empty(), Optional.empty());
         });

@@ -54,7 +54,7 @@ final class SqlLabels {
         queries.add(sql);
         SqlCells cells = new SqlCells(where, List.of(into.key(), into.actual()), new int[] {1, 2}, new boolean[] {false, false},
                 List.of());
-        int input = into.begin(where, "row");
+        int input = into.begin(where, Labels.Unit.ROW);
         long rows = 0;
         try (PreparedStatement s = prepare(c, sql, timeoutSeconds); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
