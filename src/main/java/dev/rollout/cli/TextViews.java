@@ -209,10 +209,12 @@ final class TextViews {
             return escaped(inputName(f)) + " query " + escaped(f.query().orElse("")) + " at " + f.time().get()
                     + " (" + f.rows() + " series)";
         }
-        if (f.role().isPresent()) {
-            return escaped(inputName(f)) + " (" + f.rows() + " rows)"; // labels have no window; their predictions do
-        }
-        return escaped(inputName(f)) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+        return escaped(inputName(f)) + " (" + counts(f) + ")";
+    }
+
+    /** {@code 4000 rows, 4000 in window}; a label input's {@code 2414 rows}: labels have no window, their predictions do. */
+    static String counts(Provenance f) {
+        return f.rows() + " rows" + (f.role().isPresent() ? "" : ", " + f.rowsInWindow() + " in window");
     }
 
     /**

@@ -99,7 +99,11 @@ class LateLabelSourcesTest {
         Path page = tmp.resolve("report.html");
         CliRunner.Result report = cli.run("report", spec, "--out", page.toString());
         assertEquals(0, report.exit(), report.toString());
-        assertTrue(Files.readString(page).contains("labels from " + d.resolve("labels/day-1.parquet")), "the report names the labels");
+        assertTrue(Files.readString(page).contains("labels from " + d.resolve("labels/day-1.parquet") + " (2414 rows, sha256 "),
+                "the report names the labels");
+        CliRunner.Result markdown = cli.run("evaluate", spec, "--metrics", d.resolve("exports/predictions.csv").toString(), "--labels",
+                d.resolve("labels/day-1.parquet").toString(), "--dry-run", "-o", "markdown");
+        assertTrue(markdown.out().contains(" (2414 rows)\n"), markdown.out());
     }
 
     @Test
@@ -149,6 +153,12 @@ class LateLabelSourcesTest {
         Path dayOne = spec("day-one.yaml", "  labels:\n    command: {run: \"cat labels/day-1.csv\"}\n");
         assertSameJudgement(csv, evaluate(dayOne.getFileName().toString(), "labels/day-2.csv.gz"));
         assertFails(dayOne.getFileName().toString(), List.of("labels/day-1.csv"), "has a label already, on source labels line ");
+
+        // The command runs as a metrics command does: a non-zero exit is refused with its stderr.
+        Path fails = spec("fails.yaml", "  labels:\n    command: {run: \"echo no labels today >&2; exit 3\"}\n");
+        assertFails(fails.getFileName().toString(), List.of(), "source labels: command sh -c 'echo no labels today >&2; exit 3'"
+                + " exited with 3");
+        assertFails(fails.getFileName().toString(), List.of(), "no labels today");
 
         // Without --labels and without a source, the spec still asks for one.
         assertFails("rollout.yaml", List.of(), "with --labels FILE, or their source with data.labels.source");
