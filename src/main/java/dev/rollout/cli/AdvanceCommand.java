@@ -25,7 +25,8 @@ final class AdvanceCommand extends SpecCommand {
     List<Path> metrics = new ArrayList<>();
 
     @Option(names = "--labels", paramLabel = "FILE", arity = "1..*",
-            description = "Late labels for --metrics (CSV, .csv.gz) joined to the predictions on data.labels.key; repeat or list several.")
+            description = "Late labels for --metrics (CSV, .csv.gz, .parquet) joined to the predictions on data.labels.key; repeat or"
+                    + " list several; read besides data.labels.source.")
     List<Path> labels = new ArrayList<>();
 
     @Option(names = "--since", paramLabel = "TIME", description = "Window start for --metrics (default: when the stage was entered).")

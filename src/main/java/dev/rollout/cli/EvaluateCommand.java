@@ -28,7 +28,8 @@ final class EvaluateCommand extends SpecCommand {
     CommandLine.Model.CommandSpec command;
 
     @Option(names = "--labels", paramLabel = "FILE", arity = "1..*",
-            description = "Late labels (CSV, .csv.gz) joined to the predictions on data.labels.key; repeat or list several.")
+            description = "Late labels (CSV, .csv.gz, .parquet) joined to the predictions on data.labels.key; repeat or list several;"
+                    + " read besides data.labels.source.")
     List<Path> labels = new ArrayList<>();
 
     @Option(names = "--since", paramLabel = "TIME", description = "Window start: ISO-8601 instant or a duration ago (2h). Default: when the stage was entered.")

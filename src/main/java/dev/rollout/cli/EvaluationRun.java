@@ -34,9 +34,10 @@ final class EvaluationRun {
         Optional<Instant> from = judged.since();
         Optional<Instant> to = judged.until();
         Window window = new Window(from, to);
-        Optional<LabelJoin> join = join(ws.spec(), labelFiles, to.orElse(now));
         SourceContext context = new SourceContext(ws.specFile().toAbsolutePath().getParent(), env.vars(), now);
-        MetricsReport report = Sources.of(ws.spec(), files, context).measure(MeasurePlan.of(ws.spec(), join), window, reading(env));
+        Optional<LabelJoin> join = join(ws.spec(), labelFiles, to.orElse(now), context, window);
+        MetricsReport report = Sources.of(ws.spec(), files, context).measure(MeasurePlan.of(ws.spec(), join), window, reading(env))
+                .withInputs(join.map(j -> j.labels().inputs()).orElse(List.of()));
         // A Prometheus query is always asked about the window, timestamp column or not.
         boolean timed = ws.spec().data().timestamp().isPresent()
                 || ws.spec().metrics().stream().anyMatch(m -> m.source().kind() == dev.rollout.spec.MetricSource.Kind.PROMETHEUS);
@@ -45,8 +46,9 @@ final class EvaluationRun {
         return Judge.evaluate(ws.spec(), judged.stage(), report, judged.timeInStage(), now, bounds, judged.memory());
     }
 
-    /** The late labels of {@code --labels}, mature up to {@code end} minus data.labels.maturity. */
-    private static Optional<LabelJoin> join(RolloutSpec spec, List<Path> files, Instant end) {
+    /** The late labels of data.labels.source and {@code --labels}, mature up to {@code end} minus data.labels.maturity. */
+    private static Optional<LabelJoin> join(RolloutSpec spec, List<Path> files, Instant end, SourceContext context,
+                                            Window window) {
         Optional<LabelsSpec> labels = spec.data().labels();
         if (labels.isEmpty()) {
             if (!files.isEmpty()) {
@@ -55,12 +57,12 @@ final class EvaluationRun {
             }
             return Optional.empty();
         }
-        if (files.isEmpty()) {
-            throw dev.rollout.RolloutException.input("the spec's data.labels reads late labels: name the label files"
-                    + " with --labels FILE");
-        }
         LabelsSpec l = labels.get();
-        return Optional.of(new LabelJoin(l, Labels.read(files, l, spec.data()), end.minus(l.maturity())));
+        if (files.isEmpty() && l.source().isEmpty()) {
+            throw dev.rollout.RolloutException.input("the spec's data.labels reads late labels: name the label files"
+                    + " with --labels FILE, or their source with data.labels.source");
+        }
+        return Optional.of(new LabelJoin(l, Labels.read(spec, files, context, window), end.minus(l.maturity())));
     }
 
     /**

@@ -63,8 +63,7 @@ final class MarkdownViews {
             sb.append("- note: ").append(cell(n)).append('\n');
         }
         for (Provenance f : e.inputs()) {
-            sb.append("- read ").append(cell(TextViews.inputName(f))).append(" (").append(f.rows()).append(" rows, ")
-                    .append(f.rowsInWindow()).append(" in window)\n");
+            sb.append("- read ").append(cell(TextViews.inputName(f))).append(" (").append(TextViews.counts(f)).append(")\n");
         }
         return sb.toString();
     }

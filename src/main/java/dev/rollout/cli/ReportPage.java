@@ -228,9 +228,8 @@ final class ReportPage {
         List<Provenance> inputs = e.details().evaluated().map(EventDetails.Evaluated::inputs).orElse(List.of());
         if (!inputs.isEmpty()) {
             h.append("<p class=\"sub\">read</p><ul>");
-            inputs.forEach(f -> h.append("<li>").append(esc(TextViews.inputName(f))).append(" (").append(f.rows())
-                    .append(" rows, ").append(f.rowsInWindow()).append(" in window, sha256 ").append(esc(f.digest()))
-                    .append(")</li>"));
+            inputs.forEach(f -> h.append("<li>").append(esc(TextViews.inputName(f))).append(" (").append(TextViews.counts(f))
+                    .append(", sha256 ").append(esc(f.digest())).append(")</li>"));
             h.append("</ul>\n");
         }
     }

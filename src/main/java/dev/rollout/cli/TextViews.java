@@ -209,12 +209,21 @@ final class TextViews {
             return escaped(inputName(f)) + " query " + escaped(f.query().orElse("")) + " at " + f.time().get()
                     + " (" + f.rows() + " series)";
         }
-        return escaped(inputName(f)) + " (" + f.rows() + " rows, " + f.rowsInWindow() + " in window)";
+        return escaped(inputName(f)) + " (" + counts(f) + ")";
     }
 
-    /** A file by its path; a source by its name, kind and location: {@code nightly: command 'sh export.sh'}. */
+    /** {@code 4000 rows, 4000 in window}; a label input's {@code 2414 rows}: labels have no window, their predictions do. */
+    static String counts(Provenance f) {
+        return f.rows() + " rows" + (f.role().isPresent() ? "" : ", " + f.rowsInWindow() + " in window");
+    }
+
+    /**
+     * A file by its path; a source by its name, kind and location: {@code nightly: command 'sh export.sh'};
+     * late labels after their role: {@code labels from labels/day-1.csv}.
+     */
     static String inputName(Provenance f) {
-        return f.source().map(s -> s + ": " + f.kind() + " '" + f.location() + "'").orElse(f.location());
+        return f.role().map(r -> r + " from ").orElse("")
+                + f.source().map(s -> s + ": " + f.kind() + " '" + f.location() + "'").orElse(f.location());
     }
 
     static String action(Views.ActionView a, Ansi ansi) {

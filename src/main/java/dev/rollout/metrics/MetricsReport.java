@@ -40,9 +40,16 @@ public record MetricsReport(List<Provenance> inputs, boolean hasVariant, long ba
         this(inputs, hasVariant, baselineRows, candidateRows, measurements, 0, List.of());
     }
 
-    /** The inputs that are CSV export files, in a file's words. */
+    /** This report with {@code more} inputs read besides the metrics' (the late labels), after them. */
+    public MetricsReport withInputs(List<Provenance> more) {
+        List<Provenance> all = new java.util.ArrayList<>(inputs);
+        all.addAll(more);
+        return new MetricsReport(all, hasVariant, baselineRows, candidateRows, measurements, otherRows, notes, countsRows, labels);
+    }
+
+    /** The inputs that are CSV export files (not label files), in a file's words. */
     public List<InputFile> files() {
-        return inputs.stream().filter(p -> p.kind().equals(Provenance.CSV)).map(InputFile::of).toList();
+        return inputs.stream().filter(p -> p.kind().equals(Provenance.CSV) && p.role().isEmpty()).map(InputFile::of).toList();
     }
 
     public Optional<Measurement> measurement(String metric) {

@@ -108,8 +108,10 @@ public final class SpecLoader {
             ModelSpec model = model(root.map("model")
                     .orElseThrow(() -> root.errorAt("model", "missing required key 'model'")), name);
             List<StageSpec> stages = withSplitCheck(stages(root), root.map("splitCheck").map(this::splitCheck));
-            DataSpec data = data(dataWithLibraries(root, model), model);
+            Optional<SpecNode> dataNode = dataWithLibraries(root, model);
+            DataSpec data = data(dataNode, model);
             Map<String, SourceSpec> sources = root.map("sources").map(this::sources).orElse(Map.of());
+            labelsSource(dataNode, data, sources);
             List<MetricSpec> metrics = metrics(root, data, sources);
             libraries.forEach(l -> l.node().finish());
             ScoringSpec scoring = scoring(root.map("scoring"));
@@ -305,8 +307,32 @@ public final class SpecLoader {
                 throw l.errorAt("key", "labels are joined to wide exports only (one row per prediction)");
             }
             double minCoverage = l.number("minCoverage", 0, 1).orElse(0.0);
+            Optional<String> source = l.string("source");
             l.finish();
-            return new LabelsSpec(key, actual, maturity, minCoverage);
+            return new LabelsSpec(key, actual, maturity, minCoverage, source);
+        }
+
+        /**
+         * {@code data.labels.source}, once {@code sources:} is read: an entry that gives rows (sql,
+         * command); a Prometheus server answers queries with series, which have no key to join on.
+         */
+        void labelsSource(Optional<SpecNode> dataNode, DataSpec data, Map<String, SourceSpec> sources) {
+            Optional<String> name = data.labels().flatMap(LabelsSpec::source);
+            if (name.isEmpty()) {
+                return;
+            }
+            SpecNode l = dataNode.flatMap(d -> d.map("labels")).orElseThrow();
+            SourceSpec s = sources.get(name.get());
+            if (s == null) {
+                throw unknownSource(l, name.get(), sources);
+            }
+            switch (s.kind()) {
+                case SQL, COMMAND -> {
+                    // rows with the key and actual columns
+                }
+                case PROMETHEUS -> throw l.errorAt("source", "source '" + s.name() + "' is a Prometheus server: labels are"
+                        + " rows with the key and actual columns, from a sql or command source");
+            }
         }
 
         /** {@code data.missing}: the cell texts that mean no value; they replace the default list. */
@@ -580,10 +606,15 @@ public final class SpecLoader {
             }
             SourceSpec s = sources.get(name.get());
             if (s == null) {
-                throw m.errorAt("source", "no source '" + name.get() + "' in sources:"
-                        + (sources.isEmpty() ? " (the spec defines none)" : " (defined: " + String.join(", ", sources.keySet()) + ")"));
+                throw unknownSource(m, name.get(), sources);
             }
             return Optional.of(s);
+        }
+
+        /** A {@code source:} of {@code at} that names no entry of {@code sources:}. */
+        static RolloutException unknownSource(SpecNode at, String name, Map<String, SourceSpec> sources) {
+            return at.errorAt("source", "no source '" + name + "' in sources:"
+                    + (sources.isEmpty() ? " (the spec defines none)" : " (defined: " + String.join(", ", sources.keySet()) + ")"));
         }
 
         /** Whether the kind of source can give this kind of metric its value. */

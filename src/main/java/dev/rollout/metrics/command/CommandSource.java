@@ -5,6 +5,7 @@ import dev.rollout.RolloutException.Location;
 import dev.rollout.hooks.HookGroup;
 import dev.rollout.hooks.HookOutput;
 import dev.rollout.hooks.HookRunner;
+import dev.rollout.metrics.Labels;
 import dev.rollout.metrics.MeasurePlan;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.metrics.Provenance;
@@ -14,6 +15,8 @@ import dev.rollout.metrics.SourceContext;
 import dev.rollout.metrics.Window;
 import dev.rollout.metrics.csv.CsvSource;
 import dev.rollout.spec.DurationText;
+import dev.rollout.spec.ModelSpec;
+import dev.rollout.spec.RolloutSpec;
 import dev.rollout.spec.SourceSpec;
 
 import java.io.FilterInputStream;
@@ -29,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -59,11 +63,29 @@ public final class CommandSource implements Source {
 
     @Override
     public MetricsReport measure(MeasurePlan plan, Window window, Reading reading) {
+        return run(plan.spec().model(), window, out -> CsvSource.measure(where(), out, plan, window, reading, this::provenance));
+    }
+
+    /**
+     * The late labels of {@code data.labels.source}: the command's output is a CSV with the key and
+     * label columns, one row per key, run and read as a metrics export is (same environment, window,
+     * timeout, stderr and exit status rules); its rows are named {@code source NAME line N} in errors.
+     */
+    public Provenance readLabels(Labels.Builder into, RolloutSpec rollout, Window window) {
+        return run(rollout.model(), window, out -> {
+            Labels.Csv read = Labels.csv(where(), out, false, into);
+            return new Provenance(KIND, Optional.of(spec.name()), commandLine(spec.argv()), read.sha256(), read.rows(),
+                    read.rows(), Optional.empty(), Optional.empty());
+        });
+    }
+
+    /** Runs the command and reads its output with {@code read}: the process rules are the same whatever is read. */
+    private <T> T run(ModelSpec model, Window window, Function<InputStream, T> read) {
         HookGroup group = HookGroup.forNewHook();
         ProcessBuilder pb = new ProcessBuilder(group.command(spec.argv())).directory(context.specDirectory().toFile());
         Map<String, String> env = pb.environment();
         env.clear();
-        env.putAll(environment(plan, window));
+        env.putAll(environment(model, window));
         env.putAll(group.environment());
         Thread onShutdown = new Thread(() -> group.end(HookRunner.GRACE), "end " + where());
         try {
@@ -72,7 +94,7 @@ public final class CommandSource implements Source {
             throw failure("was not started: rollout is shutting down");
         }
         try {
-            return run(pb, group, plan, window, reading);
+            return run(pb, group, read);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onShutdown);
@@ -87,7 +109,7 @@ public final class CommandSource implements Source {
      * ({@code ROLLOUT_SOURCE_<OTHER>_…}: a command sees its own, not the warehouse's password),
      * and the window and versions being judged.
      */
-    Map<String, String> environment(MeasurePlan plan, Window window) {
+    Map<String, String> environment(ModelSpec model, Window window) {
         String own = "ROLLOUT_SOURCE_" + spec.name().toUpperCase(Locale.ROOT) + "_";
         Map<String, String> env = new java.util.HashMap<>();
         context.environment().forEach((k, v) -> {
@@ -97,12 +119,12 @@ public final class CommandSource implements Source {
         });
         env.put("ROLLOUT_SINCE", window.since().map(Instant::toString).orElse(""));
         env.put("ROLLOUT_UNTIL", window.until().map(Instant::toString).orElse(""));
-        env.put("ROLLOUT_BASELINE", plan.spec().model().baseline());
-        env.put("ROLLOUT_CANDIDATE", plan.spec().model().candidate());
+        env.put("ROLLOUT_BASELINE", model.baseline());
+        env.put("ROLLOUT_CANDIDATE", model.candidate());
         return env;
     }
 
-    private MetricsReport run(ProcessBuilder pb, HookGroup group, MeasurePlan plan, Window window, Reading reading) {
+    private <T> T run(ProcessBuilder pb, HookGroup group, Function<InputStream, T> reader) {
         Process p;
         try {
             p = pb.start();
@@ -131,12 +153,12 @@ public final class CommandSource implements Source {
         watchdog.setDaemon(true);
         watchdog.start();
         Output out = new Output(p.getInputStream());
-        MetricsReport report = null;
+        T result = null;
         RolloutException bad = null;
         boolean exited;
         try {
             try {
-                report = CsvSource.measure(where(), out, plan, window, reading, this::provenance);
+                result = reader.apply(out);
             } catch (RolloutException e) {
                 bad = e;
             }
@@ -170,7 +192,7 @@ public final class CommandSource implements Source {
         if (!end.ended()) {
             throw failure("left processes that did not end on SIGKILL (" + group.describe() + ")");
         }
-        return report;
+        return result;
     }
 
     /** What the command printed on stderr, once its processes are gone (a process that escaped may hold it open). */

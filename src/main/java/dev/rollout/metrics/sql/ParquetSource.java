@@ -1,6 +1,7 @@
 package dev.rollout.metrics.sql;
 
 import dev.rollout.RolloutException;
+import dev.rollout.metrics.Labels;
 import dev.rollout.metrics.MeasurePlan;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.metrics.Provenance;
@@ -59,13 +60,13 @@ public final class ParquetSource implements Source {
         try (Connection c = Drivers.connect(who, "jdbc:duckdb:", new Properties(), context)) {
             for (int f = 0; f < files.size(); f++) {
                 Path file = files.get(f);
-                String relation = "read_parquet(" + Dialect.literal(file.toAbsolutePath().toString()) + ")";
+                String relation = relation(file);
                 long rows;
                 try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + relation); ResultSet rs = s.executeQuery()) {
                     rs.next();
                     rows = rs.getLong(1);
                 } catch (SQLException e) {
-                    throw RolloutException.input(file + ": not a readable Parquet file: " + e.getMessage().lines().findFirst().orElse(""));
+                    throw unreadable(file, e);
                 }
                 SqlRead.Counts counts = new SqlRead(c, Dialect.DUCKDB, file.toString(), relation, plan, window,
                         0, SqlSource.maxRows(context)).read(tally);
@@ -76,6 +77,28 @@ public final class ParquetSource implements Source {
             throw RolloutException.input(who + ": " + e.getMessage());
         }
         return tally.report(read);
+    }
+
+    /**
+     * A Parquet file of late labels ({@code --labels day-1.parquet}), streamed through its own
+     * in-process DuckDB; its rows are named {@code FILE row N} in errors, 1-based in the file's order.
+     */
+    public static Provenance readLabels(Path file, Labels.Builder into, SourceContext context) {
+        String digest = sha256(file);
+        try (Connection c = Drivers.connect(file.toString(), "jdbc:duckdb:", new Properties(), context)) {
+            SqlLabels.Read read = SqlLabels.read(c, Dialect.DUCKDB, file.toString(), relation(file), into, 0);
+            return new Provenance("parquet", file.toString(), digest, read.rows(), read.rows());
+        } catch (SQLException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    private static String relation(Path file) {
+        return "read_parquet(" + Dialect.literal(file.toAbsolutePath().toString()) + ")";
+    }
+
+    private static RolloutException unreadable(Path file, SQLException e) {
+        return RolloutException.input(file + ": not a readable Parquet file: " + e.getMessage().lines().findFirst().orElse(""));
     }
 
     private static String sha256(Path file) {

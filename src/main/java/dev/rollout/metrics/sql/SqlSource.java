@@ -1,6 +1,7 @@
 package dev.rollout.metrics.sql;
 
 import dev.rollout.RolloutException;
+import dev.rollout.metrics.Labels;
 import dev.rollout.metrics.MeasurePlan;
 import dev.rollout.metrics.MetricsReport;
 import dev.rollout.metrics.Provenance;
@@ -16,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -46,7 +48,50 @@ public final class SqlSource implements Source {
 
     @Override
     public MetricsReport measure(MeasurePlan plan, Window window, Reading reading) {
-        String who = "source " + spec.name();
+        String who = who();
+        Dialect dialect = Dialect.of(spec.url());
+        Tally tally = plan.tally();
+        try (Connection c = open()) {
+            SqlRead read = new SqlRead(c, dialect, who, relation(spec), plan, window, seconds(spec.timeout()), maxRows(context));
+            SqlRead.Counts counts = read.read(tally);
+            String sent = String.join(";\n", read.queries());
+            return tally.report(List.of(provenance(sent, counts.rows(), counts.inWindow())));
+        } catch (SQLException e) {
+            throw RolloutException.input(who + ": " + SqlUrl.redacted(e.getMessage()));
+        }
+    }
+
+    /**
+     * The late labels of {@code data.labels.source}: the query's (or table's) rows, one per key,
+     * with the key and label columns, streamed; its rows are named {@code source NAME row N} in errors.
+     */
+    public Provenance readLabels(Labels.Builder into) {
+        try (Connection c = open()) {
+            SqlLabels.Read read = SqlLabels.read(c, Dialect.of(spec.url()), who(), relation(spec), into, seconds(spec.timeout()));
+            return provenance(read.sent(), read.rows(), read.rows());
+        } catch (SQLException e) {
+            // PostgreSQL reports its statement timeout as query_canceled, not as SQLTimeoutException.
+            if (e instanceof SQLTimeoutException || "57014".equals(e.getSQLState())) {
+                throw RolloutException.input(who() + ": the labels query did not finish within the source's timeout ("
+                        + seconds(spec.timeout()) + " s); raise timeout: in the spec or make the query cheaper");
+            }
+            throw RolloutException.input(who() + ": the labels query failed: " + SqlUrl.redacted(e.getMessage()).lines()
+                    .findFirst().orElse(""));
+        }
+    }
+
+    private String who() {
+        return "source " + spec.name();
+    }
+
+    private Provenance provenance(String sent, long rows, long inWindow) {
+        return new Provenance("sql", Optional.of(spec.name()), SqlUrl.shown(spec.url()), sha256(sent), rows, inWindow,
+                Optional.of(sent), Optional.empty());
+    }
+
+    /** A connection with the source's credentials and timeouts, read-only where the engine has that. */
+    private Connection open() throws SQLException {
+        String who = who();
         Properties properties = new Properties();
         context.secret(spec.name(), "USER").ifPresent(u -> properties.setProperty("user", u));
         context.secret(spec.name(), "PASSWORD").ifPresent(p -> properties.setProperty("password", p));
@@ -60,19 +105,16 @@ public final class SqlSource implements Source {
             properties.setProperty("connectTimeout", String.valueOf(Math.min(timeout, 60)));
             properties.setProperty("loginTimeout", String.valueOf(Math.min(timeout, 60)));
         }
-        Tally tally = plan.tally();
-        try (Connection c = Drivers.connect(who, spec.url(), properties, context)) {
+        Connection c = Drivers.connect(who, spec.url(), properties, context);
+        try {
             readOnly(c, dialect);
             if (dialect == Dialect.DUCKDB) {
                 searchFrom(c, context);
             }
-            SqlRead read = new SqlRead(c, dialect, who, relation(spec), plan, window, timeout, maxRows(context));
-            SqlRead.Counts counts = read.read(tally);
-            String sent = String.join(";\n", read.queries());
-            return tally.report(List.of(new Provenance("sql", Optional.of(spec.name()), SqlUrl.shown(spec.url()),
-                    sha256(sent), counts.rows(), counts.inWindow(), Optional.of(sent), Optional.empty())));
+            return c;
         } catch (SQLException e) {
-            throw RolloutException.input(who + ": " + SqlUrl.redacted(e.getMessage()));
+            c.close();
+            throw e;
         }
     }
 
