@@ -19,6 +19,13 @@ final class DoubleList {
     /** 64 Ki values, 512 KiB: large enough that block bookkeeping costs nothing per value. */
     static final int BLOCK = 1 << 16;
 
+    /**
+     * From this many values on, a rank is found from a histogram of the values' leading bits, in
+     * two passes over the blocks as they are: no gathered copy of every value, no partitioning
+     * of millions of them, only of the few that share the rank's leading bits.
+     */
+    static final int HISTOGRAM_FROM = 1 << 20;
+
     /** Filled blocks, and how many values each holds (an appended list's last block may be partly filled). */
     private final List<double[]> blocks = new ArrayList<>();
     private final List<Integer> filled = new ArrayList<>();
@@ -27,6 +34,11 @@ final class DoubleList {
     private int tail;
     private int size;
     private boolean sorted = true;
+    /** The rank whose successor {@link #next} holds, found with it by the histogram; -1 for none. */
+    private int pairRank = -1;
+    private double next;
+    /** The rank the gathered values are partitioned at by the last selection; -1 for none. */
+    private int partitioned = -1;
 
     void add(double v) {
         if (tail == values.length) {
@@ -35,6 +47,8 @@ final class DoubleList {
         values[tail++] = v;
         size++;
         sorted = false;
+        pairRank = -1;
+        partitioned = -1;
     }
 
     private void grow() {
@@ -73,6 +87,8 @@ final class DoubleList {
         tail = 0;
         size += later.size;
         sorted = false;
+        pairRank = -1;
+        partitioned = -1;
         later.clear();
     }
 
@@ -83,6 +99,8 @@ final class DoubleList {
         tail = 0;
         size = 0;
         sorted = true;
+        pairRank = -1;
+        partitioned = -1;
     }
 
     int size() {
@@ -130,8 +148,99 @@ final class DoubleList {
         if (sorted) {
             return values[k];
         }
+        if (size >= HISTOGRAM_FROM) {
+            return byHistogram(k);
+        }
         contiguous();
-        double[] a = values;
+        partitioned = k;
+        return select(values, size, k);
+    }
+
+    /**
+     * The value of rank {@code k + 1}, right after {@link #select(int) select(k)}: selection left
+     * every value above rank {@code k} to its right, so the next rank is their minimum — a scan
+     * of the part above {@code k} instead of a second selection over everything.
+     */
+    double selectNext(int k) {
+        if (k + 1 >= size) {
+            throw new IndexOutOfBoundsException(k + 1);
+        }
+        if (sorted) {
+            return values[k + 1];
+        }
+        if (k == pairRank) {
+            return next;
+        }
+        if (partitioned != k || !blocks.isEmpty()) {
+            contiguous(); // not right after select(k) on the gathered values: partition them at k first
+            partitioned = k;
+            select(values, size, k);
+        }
+        return selectNext(values, size, k);
+    }
+
+    /**
+     * Rank {@code k} and its successor by the values' order keys ({@link #key}): a histogram of
+     * their top 16 bits over every block finds the bucket that holds rank {@code k}; a second
+     * pass gathers that bucket's values (and the least key above it, should rank k + 1 lie
+     * beyond), and selection among those few finds the rank. Exactly {@code sorted()[k]}: the
+     * keys order values as {@link Double#compare} does.
+     */
+    private double byHistogram(int k) {
+        int[] counts = new int[1 << 16];
+        for (int b = 0; b <= blocks.size(); b++) {
+            double[] block = b < blocks.size() ? blocks.get(b) : values;
+            int n = b < blocks.size() ? filled.get(b) : tail;
+            for (int i = 0; i < n; i++) {
+                counts[bucket(block[i])]++;
+            }
+        }
+        int bucket = 0;
+        long below = 0;
+        while (below + counts[bucket] <= k) {
+            below += counts[bucket++];
+        }
+        double[] in = new double[counts[bucket]];
+        int found = 0;
+        long above = Long.MAX_VALUE;
+        double least = Double.NaN;
+        for (int b = 0; b <= blocks.size(); b++) {
+            double[] block = b < blocks.size() ? blocks.get(b) : values;
+            int n = b < blocks.size() ? filled.get(b) : tail;
+            for (int i = 0; i < n; i++) {
+                double v = block[i];
+                int at = bucket(v);
+                if (at == bucket) {
+                    in[found++] = v;
+                } else if (at > bucket && key(v) <= above) {
+                    // <=: the greatest key, a NaN's, is still taken once no other is above.
+                    above = key(v);
+                    least = v;
+                }
+            }
+        }
+        int rank = (int) (k - below);
+        double value = select(in, in.length, rank);
+        if (k + 1 < size) {
+            next = rank + 1 < in.length ? selectNext(in, in.length, rank) : least;
+            pairRank = k;
+        }
+        return value;
+    }
+
+    /** A long whose signed order is the values' {@link Double#compare} order: -0.0 below 0.0, every NaN the greatest. */
+    private static long key(double v) {
+        long bits = Double.doubleToLongBits(v);
+        return bits ^ (bits >> 63 & Long.MAX_VALUE);
+    }
+
+    /** The top 16 bits of {@link #key}, as an unsigned index in the keys' order. */
+    private static int bucket(double v) {
+        return (int) ((key(v) ^ Long.MIN_VALUE) >>> 48);
+    }
+
+    /** Rank {@code k} of {@code a[0, size)} by selection in expected linear time, leaving the array partitioned at it. */
+    private static double select(double[] a, int size, int k) {
         int lo = 0;
         int hi = size - 1;
         long seed = 0x9E3779B97F4A7C15L ^ size;
@@ -173,19 +282,8 @@ final class DoubleList {
         return a[k];
     }
 
-    /**
-     * The value of rank {@code k + 1}, right after {@link #select(int) select(k)}: selection left
-     * every value above rank {@code k} to its right, so the next rank is their minimum — a scan
-     * of the part above {@code k} instead of a second selection over everything.
-     */
-    double selectNext(int k) {
-        if (k + 1 >= size) {
-            throw new IndexOutOfBoundsException(k + 1);
-        }
-        if (sorted) {
-            return values[k + 1];
-        }
-        double[] a = values;
+    /** Rank {@code k + 1} of {@code a[0, size)} partitioned at {@code k}: the least value above it, moved to {@code k + 1}. */
+    private static double selectNext(double[] a, int size, int k) {
         int at = k + 1;
         double min = a[at];
         for (int i = at + 1; i < size; i++) {

@@ -44,6 +44,57 @@ class SelectionTest {
         }
     }
 
+    /**
+     * From {@link DoubleList#HISTOGRAM_FROM} values on, a rank comes from the histogram of the
+     * values' leading bits: the same bits as a sort, for values spread over many buckets or
+     * crowded into one, with signed zeros, infinities and NaN, ranks at a bucket's edge, and
+     * appended lists.
+     */
+    @Test
+    void theHistogramSelectsAsASortDoes() {
+        Random random = new Random(11);
+        int n = DoubleList.HISTOGRAM_FROM + 12345;
+        for (int shape = 0; shape < 5; shape++) {
+            double[] raw = new double[n];
+            for (int i = 0; i < n; i++) {
+                raw[i] = switch (shape) {
+                    case 0 -> Math.round(random.nextGaussian() * 4000 + 200) / 100.0; // latencies: two decimals
+                    case 1 -> 1.0 + random.nextInt(300) * 1e-12; // every value in one bucket
+                    case 2 -> (random.nextBoolean() ? -1 : 1) * Math.scalb(random.nextDouble(), random.nextInt(200) - 100);
+                    case 3 -> new double[] {-0.0, 0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 7, -7}[random.nextInt(6)];
+                    default -> random.nextInt(10) == 0 ? Double.NaN : random.nextInt(5);
+                };
+            }
+            double[] sorted = raw.clone();
+            Arrays.sort(sorted);
+            DoubleList list = new DoubleList();
+            DoubleList later = new DoubleList();
+            for (int i = 0; i < n; i++) {
+                (i < n / 3 ? list : later).add(raw[i]);
+            }
+            list.append(later);
+            for (double q : QS) {
+                double expected = Percentiles.percentile(sorted, n, q);
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.percentile(list, q)),
+                        "shape " + shape + " q=" + q);
+            }
+            assertEquals(Double.doubleToRawLongBits(Percentiles.median(sorted, n)), Double.doubleToRawLongBits(Percentiles.median(list)),
+                    "shape " + shape);
+            // A rank whose successor lies in the next bucket, and one whose successor lies in the same bucket.
+            int change = n / 3;
+            while (change < n - 2 && Double.compare(sorted[change], sorted[change + 1]) == 0) {
+                change++;
+            }
+            for (int k : new int[] {0, 1, n / 2, n - 2, change}) {
+                int edge = k;
+                assertEquals(Double.doubleToRawLongBits(sorted[edge]), Double.doubleToRawLongBits(list.select(edge)), "shape " + shape);
+                assertEquals(Double.doubleToRawLongBits(sorted[edge + 1]), Double.doubleToRawLongBits(list.selectNext(edge)),
+                        "shape " + shape + " next of " + edge);
+            }
+            assertEquals(Arrays.toString(sorted), Arrays.toString(Arrays.copyOf(list.sorted(), n)), "shape " + shape);
+        }
+    }
+
     /** Lists past one block, and lists joined by append (as chunks are), select like one sorted array. */
     @Test
     void blocksAndAppendedListsSelectLikeOneArray() {

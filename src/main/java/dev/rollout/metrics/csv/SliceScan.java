@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -35,6 +36,9 @@ final class SliceScan {
     private static final long LINE_FEEDS = ONES * '\n';
     private static final long RETURNS = ONES * '\r';
 
+    /** About how many bytes one call of {@link #slice} scans. */
+    private static final int SLICE = 1 << 16;
+
     private static final double[] POWERS_OF_TEN = new double[23];
 
     static {
@@ -56,6 +60,30 @@ final class SliceScan {
      * plain line costs a few operations per word and one per field, not a test per byte.
      */
     static void rows(byte[] b, int from, int to, char delimiter, RowRouter router, Part part, Row row, BooleanSupplier stop) {
+        if (b.length < 8) {
+            b = Arrays.copyOf(b, 8); // the words below are read whole
+        }
+        // In slices of whole lines, each one call: a loop that runs a whole chunk in one call is compiled while it
+        // runs (on-stack replacement) from a profile that never saw it end, and traps and compiles again at its end.
+        for (int start = from; start < to; ) {
+            int end = start + SLICE >= to ? to : lineEnd(b, start + SLICE, to);
+            slice(b, start, end, delimiter, router, part, row, stop);
+            start = end;
+        }
+    }
+
+    /** The byte after the first line feed at or after {@code at}, or {@code to}. */
+    private static int lineEnd(byte[] b, int at, int to) {
+        for (int i = at; i < to; i++) {
+            if (b[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return to;
+    }
+
+    private static void slice(byte[] b, int from, int to, char delimiter, RowRouter router, Part part, Row row,
+                              BooleanSupplier stop) {
         int columns = router.names().size();
         int[] bounds = new int[2 * columns];
         long[] time = new long[2];
@@ -71,18 +99,12 @@ final class SliceScan {
         // The line feed of a CRLF whose carriage return has ended the line already.
         int skip = -1;
         for (int w0 = from; w0 < to; w0 += 8) {
-            long w;
-            long valid;
-            if (w0 + 8 <= to) {
-                w = (long) LONGS.get(b, w0);
-                valid = -1L;
-            } else {
-                w = 0;
-                for (int k = to - 1; k >= w0; k--) {
-                    w = w << 8 | (b[k] & 0xff);
-                }
-                valid = -1L >>> (64 - 8 * (to - w0));
-            }
+            // No branch for the chunk's last, partial word: one never taken until the end of a chunk makes the
+            // compiled loop trap and compile again at the end of every chunk. A word past the array's end is read
+            // from the array's last eight bytes and shifted; bytes past the chunk's end are masked off.
+            int base = Math.min(w0, b.length - 8);
+            long w = (long) LONGS.get(b, base) >>> ((w0 - base) << 3);
+            long valid = -1L >>> (Math.max(0, w0 + 8 - to) << 3);
             if (((bytes(w, QUOTES) | bytes(w, 0) & nuls) & valid) != 0) {
                 throw new Doubt("a quote or a NUL byte");
             }
