@@ -56,10 +56,11 @@ final class ColumnStats implements Accumulator {
             mean += delta / count;
             m2 += delta * (v - mean);
         }
-        // ">=": of rows with the same time, the later one read wins.
+        // ">=": of rows with the same time, the later one read wins. Not short-circuit: a branch taken only by a
+        // part's first row would make the compiled row path trap, and compile again, at every part.
         long s = row.seconds();
         int ns = row.nanos();
-        if (s > lastSeconds || s == lastSeconds && ns >= lastNanos) {
+        if (s > lastSeconds | s == lastSeconds & ns >= lastNanos) {
             lastSeconds = s;
             lastNanos = ns;
             last = v;

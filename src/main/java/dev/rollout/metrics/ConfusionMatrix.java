@@ -33,7 +33,8 @@ final class ConfusionMatrix implements Accumulator {
     public void accept(Cells row, int[] columns) {
         int ca = row.code(columns[0]);
         int cp = row.code(columns[1]);
-        if (row == coded && ca < byCode.length && cp < byCode.length && (ca | cp) >= 0) {
+        // One branch, not four: each branch only a part's first rows take can make the compiled row path trap.
+        if (row == coded & ca < byCode.length & cp < byCode.length & (ca | cp) >= 0) {
             // Two labels seen before in these rows' texts: no String, no lookup.
             int a = byCode[ca] - 1;
             int p = byCode[cp] - 1;

@@ -49,6 +49,12 @@ final class ChunkedRead {
     private final Reading reading;
     /** A pool thread's chunk buffer, reused from chunk to chunk: nothing keeps a chunk's bytes once it is parsed. */
     private final ThreadLocal<byte[]> buffer = ThreadLocal.withInitial(() -> new byte[0]);
+    /**
+     * A pool thread's row, kept from chunk to chunk with its table of repeated texts: a chunk
+     * then starts with the labels known, and the compiled lookup never meets the misses of a
+     * fresh table at every chunk's start (each made the whole inlined row path compile again).
+     */
+    private final ThreadLocal<Row> rows = new ThreadLocal<>();
     /** The tally shared by all files; touched only once every chunk has succeeded. */
     private final Tally shared;
 
@@ -312,7 +318,11 @@ final class ChunkedRead {
     /** The rows of {@code b[from, to)}, whole lines of a plain export, into accumulators of their own. */
     private Part part(RowRouter router, byte[] b, int from, int to, BooleanSupplier stop) {
         Part part = export.part(shared.fresh());
-        Row row = Row.sliced(export.file, router.names(), export.data.missing());
+        Row row = rows.get();
+        if (row == null) {
+            row = Row.sliced(export.file, router.names(), export.data.missing());
+            rows.set(row);
+        }
         SliceScan.rows(b, from, to, export.data.delimiter(), router, part, row, stop);
         return part;
     }

@@ -26,6 +26,8 @@ final class Labels {
     private final long[] shortKeys = new long[SLOTS];
     private final int[] shortCodes = new int[SLOTS];
     private final byte[][] longKeys = new byte[SLOTS][];
+    /** The hashes of {@link #longKeys}: a timestamp column fills the table, and then every probe of a new text fails. */
+    private final int[] longHashes = new int[SLOTS];
     private final int[] longCodes = new int[SLOTS];
     /** By code. */
     private String[] texts = new String[16];
@@ -81,9 +83,10 @@ final class Labels {
             byte[] key = longKeys[slot];
             if (key == null) {
                 longKeys[slot] = Arrays.copyOfRange(b, from, to);
+                longHashes[slot] = h;
                 return longCodes[slot] = add(b, from, to);
             }
-            if (key.length == length && Arrays.equals(key, 0, length, b, from, to)) {
+            if (longHashes[slot] == h && key.length == length && Arrays.equals(key, 0, length, b, from, to)) {
                 return longCodes[slot];
             }
         }
