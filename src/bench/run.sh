@@ -81,7 +81,7 @@ if [ -z "${JAVA_HOME:-}" ] && [ -f target/rollout.jsa ] \
   cds="in use (target/rollout.jsa)"
 fi
 echo "# class-data-sharing archive: $cds"
-echo "# log: $LOG, $ROWS rows, $(du -m "$LOG" | cut -f1) MB; gzip -1: $(du -m "$GZ" | cut -f1) MB; $RUNS runs each, alternating"
+echo "# log: $LOG, $ROWS rows, $(du -mL "$LOG" | cut -f1) MB; gzip -1: $(du -mL "$GZ" | cut -f1) MB; $RUNS runs each, alternating"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 cat "$LOG" "$GZ" >/dev/null   # warm the page cache for both tools alike
