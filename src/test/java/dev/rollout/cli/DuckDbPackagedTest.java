@@ -75,4 +75,42 @@ class DuckDbPackagedTest {
         assertEquals(0, parquet.exit(), parquet.out());
         assertTrue(parquet.out().contains("logs.parquet (8460 rows, 8460 in window)"), parquet.out());
     }
+    /**
+     * DuckDB's jar unpacks its 71 MB native library into a new temporary file at every start;
+     * the driver loader unpacks it once into the user's cache and hands that copy out after.
+     * Where the cache cannot be written the driver unpacks its own, as before, with the same result.
+     */
+    @Test
+    void duckDbsNativeLibraryIsUnpackedOnceIntoTheUsersCache() throws Exception {
+        Path dir = CliRunner.copyExample("fraud-detector-sql", tmp);
+        String spec = dir.resolve("rollout.yaml").toString();
+        Path cache = tmp.resolve("xdg");
+        Map<String, String> env = Map.of("ROLLOUT_NOW", "2026-03-02T09:00:00Z", "XDG_CACHE_HOME", cache.toString());
+        Run first = rollout(JAR, env, "evaluate", spec, "--dry-run", "--since", "2026-03-02T08:00:00Z");
+        assertEquals(0, first.exit(), first.out());
+        String entry = dev.rollout.metrics.sql.DriverLoaderAccess.duckDbEntry();
+        long size;
+        try (var jar = new java.util.jar.JarFile(LIB.resolve("duckdb_jdbc-2.0.0.1.jar").toFile())) {
+            size = jar.getEntry(entry).getSize();
+        }
+        List<Path> copies;
+        try (var files = Files.list(cache.resolve("rollout"))) {
+            copies = files.toList();
+        }
+        assertEquals(1, copies.size(), copies.toString());
+        Path copy = copies.get(0);
+        assertTrue(copy.getFileName().toString().startsWith(entry + "-") && copy.toString().endsWith("-" + size + ".so"), copy.toString());
+        assertEquals(size, Files.size(copy));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.resolve("rollout"))));
+        var written = Files.getLastModifiedTime(copy);
+
+        Run second = rollout(JAR, env, "evaluate", spec, "--dry-run", "--since", "2026-03-02T08:00:00Z");
+        assertEquals(first.out(), second.out());
+        assertEquals(written, Files.getLastModifiedTime(copy), "the second run loads the copy, it does not unpack again");
+
+        Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+        Run unwritable = rollout(JAR, Map.of("ROLLOUT_NOW", "2026-03-02T09:00:00Z", "XDG_CACHE_HOME", notADirectory.toString()),
+                "evaluate", spec, "--dry-run", "--since", "2026-03-02T08:00:00Z");
+        assertEquals(first.out(), unwritable.out());
+    }
 }

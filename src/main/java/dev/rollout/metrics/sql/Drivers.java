@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +63,8 @@ public final class Drivers {
         if (!jars.isEmpty()) {
             URL[] urls = jars.stream().map(Drivers::url).toArray(URL[]::new);
             // Never closed: the driver's classes (and a native library DuckDB loads) live as long as the run.
-            ClassLoader loader = new URLClassLoader(urls, Drivers.class.getClassLoader());
+            ClassLoader loader = new DriverLoader(urls, Drivers.class.getClassLoader(),
+                    DriverLoader.cacheOf(context.var("XDG_CACHE_HOME"), context.var("HOME")));
             try {
                 for (Driver d : ServiceLoader.load(Driver.class, loader)) {
                     if (d.acceptsURL(url)) {
