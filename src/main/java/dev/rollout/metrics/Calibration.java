@@ -34,10 +34,7 @@ final class Calibration {
             return MetricValue.none(samples, missing, spec.metric().name().toLowerCase(Locale.ROOT)
                     + " is undefined: " + positive.note().orElseThrow());
         }
-        boolean[] isPositive = new boolean[scores.labels().size()];
-        for (int i = 0; i < isPositive.length; i++) {
-            isPositive[i] = classes.of(scores.labels().get(i)) == positive.index();
-        }
+        boolean[] isPositive = scores.positives(classes, positive.index());
         double v = switch (spec.metric()) {
             case BRIER -> meanLoss(scores, isPositive, samples, Calibration::squaredError);
             case LOG_LOSS -> meanLoss(scores, isPositive, samples, Calibration::logLoss);

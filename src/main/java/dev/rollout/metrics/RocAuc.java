@@ -42,9 +42,9 @@ final class RocAuc {
         }
         List<DoubleList> pos = new ArrayList<>();
         List<DoubleList> neg = new ArrayList<>();
-        List<String> labels = scores.labels();
-        for (int i = 0; i < labels.size(); i++) {
-            (classes.of(labels.get(i)) == positive.index() ? pos : neg).add(scores.scores(i));
+        boolean[] isPositive = scores.positives(classes, positive.index());
+        for (int i = 0; i < isPositive.length; i++) {
+            (isPositive[i] ? pos : neg).add(scores.scores(i));
         }
         if (pos.isEmpty()) {
             return MetricValue.none(samples, missing, "auc is undefined: none of " + rows + " has the positive label '"

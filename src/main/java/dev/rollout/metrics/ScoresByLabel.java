@@ -68,6 +68,16 @@ final class ScoresByLabel implements Accumulator {
     }
 
     /** The scores of the label with id {@code id}. */
+    /** Per label id, whether the label is of class {@code positive} among {@code classes} ("1" and "1.0" both are). */
+    boolean[] positives(ClassLabels classes, int positive) {
+        List<String> labels = labels();
+        boolean[] is = new boolean[labels.size()];
+        for (int i = 0; i < is.length; i++) {
+            is[i] = classes.of(labels.get(i)) == positive;
+        }
+        return is;
+    }
+
     DoubleList scores(int id) {
         return scores.get(id);
     }
