@@ -43,11 +43,6 @@ final class Labels {
         return code >= 0 ? texts[code] : new String(b, from, to - from, StandardCharsets.UTF_8);
     }
 
-    /** The text of a code that {@link #code} gave. */
-    String text(int code) {
-        return texts[code];
-    }
-
     /** The code of the text {@code b[from, to)}: the same for the same text; -1 when the table has no room for it. */
     int code(byte[] b, int from, int to) {
         int length = to - from;
