@@ -39,7 +39,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * The parallel read of a large plain export (see {@link Reading}): the header on this
  * thread, chunks cut at line boundaries parsed on a pool into tallies of their own, merged in
- * file order, while this thread hashes the file and looks for quotes and NUL bytes. Gives up
+ * file order, while this thread hashes the file. Gives up
  * (empty) whenever the one pass must read the file instead.
  */
 final class ChunkedRead {
@@ -67,8 +67,8 @@ final class ChunkedRead {
 
     /**
      * The parallel read: the header on this thread, the chunks on a pool, and meanwhile this
-     * thread hashes the file and looks for quotes. Empty when the file must be read in one pass
-     * instead — it has a quote, it is small, or a chunk failed (the one pass then says where).
+     * thread hashes the file. Empty when the file must be read in one pass instead — it is small,
+     * or a chunk failed, at a quote among others (the one pass then says where).
      * {@code size} is the file's size, -1 for anything but a regular file.
      */
     Optional<Provenance> read(long size) {
@@ -265,7 +265,7 @@ final class ChunkedRead {
                 progress.at(parsed.get());
             }
             if (stop.get() || sha256.isEmpty()) {
-                return Optional.empty(); // a quote, or a chunk failed
+                return Optional.empty(); // a chunk failed: a quote, a bad cell, anything the one pass words
             }
             Part file = export.part(shared);
             file.merge(whole);

@@ -14,17 +14,18 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Where a plain export can be cut into chunks that parse on their own, and the one look at
- * every byte that makes the cuts safe. Without a quote character anywhere in the file every
- * line feed ends a record, so a chunk that starts right after one starts a record; with a
- * quote, a line feed may sit inside a quoted field, and the file is read in one pass instead.
+ * Where a plain export can be cut into chunks that parse on their own. Without a quote
+ * character anywhere in the file every line feed ends a record, so a chunk that starts right
+ * after one starts a record; with a quote, a line feed may sit inside a quoted field, and the
+ * file is read in one pass instead. The chunks' scanner ({@link SliceScan}) is the look at
+ * every byte after the header that finds such a quote ({@link #dataStart} looks at the
+ * header's): every byte is in one chunk, and a chunk with a quote fails.
  */
 final class Chunks {
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
-    private static final long QUOTES = ONES * '"';
 
     /** How far to look for the end of the header line; a longer header is read in one pass. */
     private static final int HEADER_LIMIT = 1 << 20;
@@ -107,10 +108,8 @@ final class Chunks {
 
     /**
      * SHA-256 of the file's first {@code size} bytes (its size when the chunks were cut: rows
-     * appended meanwhile are neither parsed nor hashed), looking for a quote on the way. Empty
-     * when it stopped: at the first quote, which it reports by setting {@code stop} (the chunks
-     * are wasted: a quoted field may hold a line break), or once something else set
-     * {@code stop}. Between buffers it runs {@code tick}.
+     * appended meanwhile are neither parsed nor hashed). Empty once something else set
+     * {@code stop} (a chunk failed). Between buffers it runs {@code tick}.
      */
     static Optional<String> scan(FileChannel channel, long size, Runnable tick, AtomicBoolean stop) throws IOException {
         MessageDigest sha = ExportStream.sha256Digest();
@@ -126,10 +125,6 @@ final class Chunks {
             }
             position += n;
             sha.update(b, 0, n);
-            if (hasQuote(b, n)) {
-                stop.set(true);
-                return Optional.empty();
-            }
             tick.run();
             if (stop.get()) {
                 return Optional.empty();
@@ -141,11 +136,6 @@ final class Chunks {
     /** Whether {@code b[from, to)} holds a zero byte: every byte of an export is checked, so eight at a time. */
     static boolean hasNul(byte[] b, int from, int to) {
         return has(b, from, to, 0);
-    }
-
-    /** Whether {@code b[0, n)} holds a '"', eight bytes at a time. */
-    static boolean hasQuote(byte[] b, int n) {
-        return has(b, 0, n, QUOTES);
     }
 
     /** Whether {@code b[from, to)} holds the byte that {@code eight} repeats eight times. */

@@ -48,23 +48,6 @@ class ChunksTest {
     }
 
     @Test
-    void theQuoteScanFindsAQuoteAtEveryPosition() {
-        for (int n = 0; n < 40; n++) {
-            byte[] b = new byte[n];
-            java.util.Arrays.fill(b, (byte) 'a');
-            assertFalse(Chunks.hasQuote(b, n));
-            for (int i = 0; i < n; i++) {
-                b[i] = '"';
-                assertTrue(Chunks.hasQuote(b, n), n + " " + i);
-                assertFalse(Chunks.hasQuote(b, i), "only the first n bytes count");
-                b[i] = (byte) (i % 2 == 0 ? 0x21 : 0xA2); // neighbours of '"' in value, and a high byte
-                assertFalse(Chunks.hasQuote(b, n));
-                b[i] = 'a';
-            }
-        }
-    }
-
-    @Test
     void theNulScanFindsANulAtEveryPositionOfARange() {
         for (int n = 0; n < 40; n++) {
             byte[] b = new byte[n];
