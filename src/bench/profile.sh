@@ -31,8 +31,8 @@ sort "$TMP/top.txt" | uniq -c | sort -rn | head -20
 awk '
   /^org\.apache\.commons\.(csv|io)\./ { csv++ }
   /^dev\.rollout\.metrics\.csv\.(SliceScan|Labels)/ { scan++ }
-  /^dev\.rollout\.metrics\.DoubleList\.select/ { sel++ }
-  /^dev\.rollout\.metrics\./ && !/DoubleList\.select/ && !/csv\.(SliceScan|Labels)/ { ours++ }
+  /^dev\.rollout\.metrics\.DoubleList\.(select|byHistogram)/ { sel++ }
+  /^dev\.rollout\.metrics\./ && !/DoubleList\.(select|byHistogram)/ && !/csv\.(SliceScan|Labels)/ { ours++ }
   /fdp|NumberInput|java\.util\.HashMap|java\.lang\.String/ { ours++ }
   { n++ }
   END { printf "\nof %d samples: byte scanner %.0f %%, Commons CSV %.0f %%, other per-row work %.0f %%, selection %.0f %%\n", n, 100*scan/n, 100*csv/n, 100*ours/n, 100*sel/n }
