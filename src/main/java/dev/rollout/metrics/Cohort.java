@@ -17,6 +17,18 @@ public record Cohort(Variant variant, Optional<String> slice) {
     /** The candidate's rows in the window (every row when the spec names no variant column). */
     public static final Cohort CANDIDATE = new Cohort(Variant.CANDIDATE, Optional.empty());
 
+    // Written out, not the record's own: those are linked at first use by a bootstrap that spins method-handle
+    // classes (see MeasurePlan.Key), and a cohort is a map key from the first row on.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cohort c && variant == c.variant && slice.equals(c.slice);
+    }
+
+    @Override
+    public int hashCode() {
+        return variant.hashCode() * 31 + slice.hashCode();
+    }
+
     /** The two sides of a comparison. */
     public enum Variant {
         BASELINE, CANDIDATE;

@@ -75,10 +75,24 @@ public final class MeasurePlan {
         }
     }
 
-    /** What makes two metrics' inputs the same; {@code joined}: its first column is the key of a late label. */
+    /**
+     * What makes two metrics' inputs the same; {@code joined}: its first column is the key of a late label.
+     * equals and hashCode are written out: a record's own are linked at their first call by a bootstrap
+     * method that spins some forty method-handle classes, about 40 ms before the first row is read.
+     */
     private record Key(Kind kind, List<String> columns, boolean joined) {
         Key(Kind kind, List<String> columns) {
             this(kind, columns, false);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && kind == k.kind && joined == k.joined && columns.equals(k.columns);
+        }
+
+        @Override
+        public int hashCode() {
+            return (kind.hashCode() * 31 + columns.hashCode()) * 31 + Boolean.hashCode(joined);
         }
     }
 
