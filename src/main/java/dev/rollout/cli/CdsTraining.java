@@ -6,10 +6,12 @@ import dev.rollout.state.StateBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.util.zip.GZIPOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +68,24 @@ public final class CdsTraining {
                 Env.clockFrom(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z")), discard, discard, false, false);
         for (List<String> run : runs) {
             Cli.run(env, run.toArray(String[]::new));
+        }
+        // The parallel read of a large export, plain and gzipped: its pool, futures, queues and lambdas, which
+        // the small example above (read in one pass) never loads. Small chunks make a 56 KB export "large".
+        Path export = rollouts.resolve("fraud-detector/exports/offline.csv");
+        Path gzipped = scratch.resolve("offline.csv.gz");
+        try (var out = new GZIPOutputStream(Files.newOutputStream(gzipped))) {
+            Files.copy(export, out);
+        }
+        Env chunked = new Env(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z", "ROLLOUT_ACTOR", "cds-training", "NO_COLOR", "1",
+                "ROLLOUT_CHUNK_BYTES", "16384", "ROLLOUT_THREADS", "2"),
+                Env.clockFrom(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z")), discard, discard, false, false);
+        for (Path metrics : List.of(export, gzipped)) {
+            for (List<String> output : List.of(List.<String>of(), List.of("-o", "json"))) {
+                List<String> run = new ArrayList<>(List.of("evaluate", fraud, "--metrics", metrics.toString(),
+                        "--state", missing));
+                run.addAll(output);
+                Cli.run(chunked, run.toArray(String[]::new));
+            }
         }
         Class.forName(Main.class.getName()); // the entry point itself, which the runs above never load
         Path jar = Path.of(CdsTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toRealPath();
