@@ -37,6 +37,28 @@ final class Printer {
         return format == OutputFormat.JSON;
     }
 
+    /**
+     * For JSON output, builds the mapper and its serializer of {@code view} on a thread of its own
+     * now, while the command reads its inputs on this one: Jackson's first look at the views'
+     * records (annotations, reflection, its date and locale set-up) runs interpreted for some
+     * 150 ms, which would otherwise come after the work, in series. Best effort: a failure here
+     * shows again, and is reported, when the view is printed.
+     */
+    void prepare(Class<?> view) {
+        if (!json()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Json.MAPPER.canSerialize(view);
+            } catch (RuntimeException | LinkageError e) {
+                // printing says what is wrong
+            }
+        }, "rollout-json");
+        t.setDaemon(true);
+        t.start();
+    }
+
     Ansi ansi() {
         return ansi;
     }
