@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The accumulators of one read: per {@link Cohort}, one per input of the plan, with the
@@ -22,6 +24,9 @@ import java.util.OptionalDouble;
  * way numpy and scikit-learn do, the same for every source.
  */
 public final class Tally {
+
+    /** From this many rows in each variant, their values are computed on two threads (see {@link #measure}). */
+    static final long ON_TWO_THREADS = 1 << 20;
 
     private final MeasurePlan plan;
     private final Map<Cohort, Lane> lanes = new LinkedHashMap<>();
@@ -321,12 +326,26 @@ public final class Tally {
         labels.addAll(baselineAcc.labels());
         ClassLabels classes = ClassLabels.of(labels);
         List<String> notes = new ArrayList<>();
-        MetricValue candidate = value(metric, candidateAcc, Cohort.Variant.CANDIDATE.word(), classes);
-        notes.addAll(rows(candidateLane) == 0 ? List.of("no candidate rows in the window") : candidate.notes());
         MetricValue baseline = new MetricValue(OptionalDouble.empty(), 0, 0, List.of());
+        MetricValue candidate;
+        if (hasVariant && Math.min(baselineAcc.rows(), candidateAcc.rows()) >= ON_TWO_THREADS) {
+            // Millions of kept values each (a percentile's selection, AUC's sort): the baseline's on a thread of
+            // its own while this one does the candidate's. Each accumulator is touched by one thread; classes is immutable.
+            FutureTask<MetricValue> other = new FutureTask<>(() -> value(metric, baselineAcc, Cohort.Variant.BASELINE.word(), classes));
+            Thread t = new Thread(other, "rollout-report");
+            t.setDaemon(true);
+            t.start();
+            candidate = value(metric, candidateAcc, Cohort.Variant.CANDIDATE.word(), classes);
+            baseline = joined(other);
+        } else {
+            candidate = value(metric, candidateAcc, Cohort.Variant.CANDIDATE.word(), classes);
+            if (hasVariant) {
+                // Without a variant column there is no baseline at all; the judge says so once, not per metric.
+                baseline = value(metric, baselineAcc, Cohort.Variant.BASELINE.word(), classes);
+            }
+        }
+        notes.addAll(rows(candidateLane) == 0 ? List.of("no candidate rows in the window") : candidate.notes());
         if (hasVariant) {
-            // Without a variant column there is no baseline at all; the judge says so once, not per metric.
-            baseline = value(metric, baselineAcc, Cohort.Variant.BASELINE.word(), classes);
             notes.addAll(rows(baselineLane) == 0 ? List.of("no baseline rows in the window") : baseline.notes());
         }
         Optional<String> positive = Optional.empty();
@@ -349,6 +368,24 @@ public final class Tally {
         return new Measurement(metric.name(), baseline.value(), candidate.value(),
                 baseline.samples(), candidate.samples(), baseline.missing(), candidate.missing(), notes,
                 baselineRows, candidateRows, positive);
+    }
+
+    /** The value {@code task} computed on its thread; what it threw, thrown here. */
+    private static MetricValue joined(FutureTask<MetricValue> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the baseline's value was computed", e);
+        }
     }
 
     /**
