@@ -139,10 +139,12 @@ final class ChunkedRead {
             int filled = head.length;
             boolean end = head.length < Math.max(chunk, 1 << 20) + 1;
             while (!stop.get()) {
-                // The cut: the byte after the first line feed at or past chunk - 1, if a byte follows it; as Chunks.cuts.
+                // The cut: the byte after the first line feed at or past length - 1, if a byte follows it; as Chunks.cuts,
+                // whose smaller first chunks it makes too.
+                int length = (int) Chunks.length(chunk, futures.size());
                 int cut = -1;
                 while (cut < 0) {
-                    for (int i = from + chunk - 1; i < filled - 1; i++) {
+                    for (int i = from + length - 1; i < filled - 1; i++) {
                         if (b[i] == '\n') {
                             cut = i + 1;
                             break;

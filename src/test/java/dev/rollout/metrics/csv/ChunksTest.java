@@ -48,6 +48,30 @@ class ChunksTest {
     }
 
     @Test
+    void theFirstChunksRampUpToTheChunkSize() throws Exception {
+        long mib8 = 8L << 20;
+        assertEquals(List.of(256L << 10, 512L << 10, 1L << 20, 2L << 20, 4L << 20, mib8, mib8),
+                java.util.stream.IntStream.range(0, 7).mapToObj(n -> Chunks.length(mib8, n)).toList());
+        assertEquals(List.of(65536L, 65536L, 65536L, 100000L), java.util.stream.IntStream.of(0, 1, 4, 5)
+                .mapToObj(n -> Chunks.length(100000, n)).toList(), "never below 64 KiB");
+        assertEquals(8, Chunks.length(8, 0), "nor above the chunk size");
+        // In a file: each cut is the first line end at or past the ramp's length.
+        StringBuilder text = new StringBuilder("h\n");
+        while (text.length() < 600_000) {
+            text.append("0123456789abcdefghi\n"); // 20 bytes a line
+        }
+        Path p = write("ramp.csv", text.toString());
+        try (var channel = java.nio.channels.FileChannel.open(p)) {
+            long[] cuts = Chunks.cuts(channel, 2, channel.size(), 1 << 18);
+            List<Long> lengths = new java.util.ArrayList<>();
+            for (int i = 1; i < cuts.length; i++) {
+                lengths.add(cuts[i] - cuts[i - 1]);
+            }
+            assertEquals(List.of(65540L, 65540L, 65540L, 65540L, 131080L), lengths.subList(0, 5));
+        }
+    }
+
+    @Test
     void theNulScanFindsANulAtEveryPositionOfARange() {
         for (int n = 0; n < 40; n++) {
             byte[] b = new byte[n];
