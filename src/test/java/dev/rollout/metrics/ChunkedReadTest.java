@@ -184,6 +184,34 @@ class ChunkedReadTest {
         }
     }
 
+    /**
+     * A plain decimal in data.missing (-999, 0.0) makes such cells missing in chunks as in one
+     * pass; the chunks' fast path reads any other decimal without looking at the words.
+     */
+    @Test
+    void aDecimalInDataMissingIsMissingInChunksAsInOnePass() throws Exception {
+        RolloutSpec spec = Specs.logs().missing("", "NaN", "-999", "0.0")
+                .column("p95", "latency", "p95")
+                .column("count", "latency", "count")
+                .column("min", "latency", "min")
+                .build();
+        Random random = new Random(99);
+        StringBuilder text = new StringBuilder("ts,v,latency\n");
+        for (int i = 0; i < 3000; i++) {
+            int pick = random.nextInt(10);
+            String cell = pick == 0 ? "-999" : pick == 1 ? "0.0" : pick == 2 ? "0" : pick == 3 ? "-999.5"
+                    : String.format(java.util.Locale.ROOT, "%.2f", random.nextDouble() * 300);
+            text.append("2026-03-01T00:").append(String.format("%02d", i % 60)).append(":00Z,")
+                    .append(random.nextBoolean() ? "a" : "b").append(',').append(cell).append('\n');
+        }
+        Path p = exports.write("decimal-missing.csv", text.toString());
+        agree("decimal missing words", spec, Window.ALL, 256, p);
+        Measurement count = onePass(spec, Window.ALL, p).measurements().get(1);
+        assertTrue(count.candidateMissing() > 100 && count.baselineMissing() > 100, count.toString());
+        // "0" and "-999.5" are numbers, not the words "0.0" and "-999": the least value is -999.5.
+        assertEquals(-999.5, onePass(spec, Window.ALL, p).measurements().get(2).baseline().getAsDouble());
+    }
+
     @Test
     void aQuoteAnywhereMeansOnePassWithTheSameResult() throws Exception {
         Random random = new Random(7);

@@ -30,6 +30,8 @@ final class Row implements Cells {
     private final byte[][] missingBytes;
     /** {@link #missingLengths} in bytes. */
     private final long missingByteLengths;
+    /** Whether a word of data.missing is itself a plain decimal, as {@link SliceScan#exactDecimal} reads one. */
+    private final boolean decimalMissing;
     private CSVRecord record;
     /**
      * A row of the chunked read instead of a record: its line's bytes and, per field, the
@@ -59,6 +61,11 @@ final class Row implements Cells {
             byteLengths |= 1L << Math.min(word.length, 63);
         }
         this.missingByteLengths = byteLengths;
+        boolean decimal = false;
+        for (byte[] word : missingBytes) {
+            decimal |= !Double.isNaN(SliceScan.exactDecimal(word, 0, word.length));
+        }
+        this.decimalMissing = decimal;
     }
 
     /** A row over byte slices, for the chunked read (see {@link SliceScan}). */
@@ -138,10 +145,16 @@ final class Row implements Cells {
         if (labels != null) {
             int from = bounds[2 * column];
             int to = bounds[2 * column + 1];
+            double d = SliceScan.exactDecimal(bytes, from, to);
+            // A plain decimal is one of data.missing's words only if one of them is a plain decimal (-999); by
+            // default none is, and the cell needs no look at them (a rarely taken branch there made the compiled
+            // row path trap and compile again).
+            if (d == d & !decimalMissing) {
+                return d;
+            }
             if (from == to || isMissing(from, to)) {
                 return CellText.MISSING;
             }
-            double d = SliceScan.exactDecimal(bytes, from, to);
             if (d == d) {
                 return d;
             }
