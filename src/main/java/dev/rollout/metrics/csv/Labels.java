@@ -29,12 +29,15 @@ final class Labels {
     /** The hashes of {@link #longKeys}: a timestamp column fills the table, and then every probe of a new text fails. */
     private final int[] longHashes = new int[SLOTS];
     private final int[] longCodes = new int[SLOTS];
+    /** The codes of the one-byte texts the table holds, by their byte; -1 for none. */
+    private final int[] oneByte = new int[256];
     /** By code. */
     private String[] texts = new String[16];
     private int codes;
 
     Labels() {
         Arrays.fill(shortKeys, FREE);
+        Arrays.fill(oneByte, -1);
     }
 
     /** The text of {@code b[from, to)}, decoded as UTF-8 (the chunk's scan has checked it is). */
@@ -46,6 +49,13 @@ final class Labels {
     /** The code of the text {@code b[from, to)}: the same for the same text; -1 when the table has no room for it. */
     int code(byte[] b, int from, int to) {
         int length = to - from;
+        if (length == 1) {
+            // A one-byte label (0, 1, 2, y, n): its code by the byte alone, no hash, once the table has it.
+            int known = oneByte[b[from] & 0xff];
+            if (known >= 0) {
+                return known;
+            }
+        }
         if (length <= 7) {
             long key = length;
             for (int i = from; i < to; i++) {
@@ -60,7 +70,11 @@ final class Labels {
                 }
                 if (k == FREE) {
                     shortKeys[slot] = key;
-                    return shortCodes[slot] = add(b, from, to);
+                    int code = shortCodes[slot] = add(b, from, to);
+                    if (length == 1) {
+                        oneByte[b[from] & 0xff] = code;
+                    }
+                    return code;
                 }
             }
             return -1;
