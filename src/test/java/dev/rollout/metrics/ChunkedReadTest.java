@@ -185,6 +185,35 @@ class ChunkedReadTest {
     }
 
     /**
+     * The file is cut where {@link dev.rollout.metrics.csv.Chunks#length} says, plain and
+     * gzipped alike, whatever the threads: four chunks of 64 KiB and the rest of a line, one of
+     * 128 KiB, and the rest (206,760 bytes, less than the 256 KiB a sixth cut needs).
+     */
+    @Test
+    void theCutsRampUpAndDependOnlyOnTheFile() throws Exception {
+        RolloutSpec spec = Specs.spec().column("count", "x", "count").build();
+        StringBuilder text = new StringBuilder("x\n");
+        Random random = new Random(3);
+        while (text.length() < 600_000) {
+            // 20 bytes a line, random digits: the gzipped file stays large enough to be read in chunks.
+            text.append(String.format(java.util.Locale.ROOT, "%09d.%09d\n", random.nextInt(1_000_000_000), random.nextInt(1_000_000_000)));
+        }
+        Path plain = exports.write("ramp.csv", text.toString());
+        Path gz = tmp.resolve("ramp.csv.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(gz))) {
+            out.write(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        for (Path p : List.of(plain, gz)) {
+            for (int threads : new int[] {1, 3}) {
+                Chunked seen = new Chunked();
+                MetricsReport r = chunked(spec, Window.ALL, threads, 1 << 18, seen, p);
+                assertEquals(List.of(6), seen.chunks, p + ", " + threads + " threads");
+                assertEquals(30_000, r.measurements().get(0).candidateSamples());
+            }
+        }
+    }
+
+    /**
      * A plain decimal in data.missing (-999, 0.0) makes such cells missing in chunks as in one
      * pass; the chunks' fast path reads any other decimal without looking at the words.
      */
