@@ -2,6 +2,7 @@ package dev.rollout.cli;
 
 import dev.rollout.ControlCharacters;
 import dev.rollout.RolloutException;
+import dev.rollout.spec.SpecLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
@@ -24,7 +25,11 @@ public final class Cli {
 
     /** Runs the CLI with {@code env}; returns the exit code. Used by {@link Main} and by tests. */
     public static int run(Env env, String... args) {
-        CommandLine cl = build(env, only(args), asksVersion(args));
+        String only = only(args);
+        if (only != null && SpecCommand.class.isAssignableFrom(RolloutCommand.SUBCOMMANDS.get(only))) {
+            SpecLoader.prepareInBackground(); // while picocli builds its model of the command, below
+        }
+        CommandLine cl = build(env, only, asksVersion(args));
         return cl.execute(args);
     }
 
