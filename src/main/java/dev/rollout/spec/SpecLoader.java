@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,26 +46,6 @@ public final class SpecLoader {
     private static final String NAME_RULE = "lower-case letters, digits and '-', starting with a letter or digit";
 
     private SpecLoader() {
-    }
-
-    /**
-     * Starts a daemon thread that sets up what reading a spec needs and every run would set up
-     * in series otherwise: the YAML parser's classes and factory and the JDK's SHA-256 provider
-     * (the security providers' first lookup alone is about 10 ms). A command that reads a spec
-     * calls it before the command line is parsed, which takes picocli some 100 ms of this thread;
-     * the spec's reading then finds them ready or waits for them, never does them twice.
-     */
-    public static void prepareInBackground() {
-        Thread t = new Thread(() -> {
-            try {
-                YamlTreeReader.read("(warm-up)", "a: 1\nb: [x, {c: d}]\n");
-                MessageDigest.getInstance("SHA-256").digest(new byte[64]);
-            } catch (RuntimeException | NoSuchAlgorithmException e) {
-                // only a warm-up: the spec's own reading says what is wrong
-            }
-        }, "rollout-prepare");
-        t.setDaemon(true);
-        t.start();
     }
 
     /** Reads the spec file; errors name it as it was given. */
