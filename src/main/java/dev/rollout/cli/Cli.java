@@ -29,6 +29,9 @@ public final class Cli {
         if (only != null && SpecCommand.class.isAssignableFrom(RolloutCommand.SUBCOMMANDS.get(only))) {
             warmUp(RolloutCommand.SUBCOMMANDS.get(only)); // while picocli builds its model of the command, below
         }
+        if ("evaluate".equals(only) && wantsJson(args)) {
+            Printer.prepare(Views.EvaluateView.class);
+        }
         CommandLine cl = build(env, only, asksVersion(args));
         return cl.execute(args);
     }

@@ -48,7 +48,6 @@ final class EvaluateCommand extends SpecCommand {
     @Override
     public Integer call() {
         Printer printer = printer();
-        printer.prepare(Views.EvaluateView.class);
         Workspace ws = workspace("rollout evaluate");
         if (metrics.isEmpty() && ws.spec().readsFiles()) {
             throw new CommandLine.ParameterException(command.commandLine(), "Missing required option: '--metrics=FILE'"

@@ -38,16 +38,14 @@ final class Printer {
     }
 
     /**
-     * For JSON output, builds the mapper and its serializer of {@code view} on a thread of its own
-     * now, while the command reads its inputs on this one: Jackson's first look at the views'
-     * records (annotations, reflection, its date and locale set-up) runs interpreted for some
-     * 150 ms, which would otherwise come after the work, in series. Best effort: a failure here
-     * shows again, and is reported, when the view is printed.
+     * Builds the mapper and its serializer of {@code view} on a thread of its own, for a run
+     * that will print {@code view} as JSON: Jackson's first look at the views' records
+     * (annotations, reflection, its date and locale set-up) runs interpreted for some 150 ms,
+     * which would otherwise come after the work, in series. Started before the command line is
+     * parsed ({@link Cli#run}), so it is mostly done before the exports are read. Best effort: a
+     * failure here shows again, and is reported, when the view is printed.
      */
-    void prepare(Class<?> view) {
-        if (!json()) {
-            return;
-        }
+    static void prepare(Class<?> view) {
         Thread t = new Thread(() -> {
             try {
                 Json.MAPPER.canSerialize(view);
