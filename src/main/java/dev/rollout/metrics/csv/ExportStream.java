@@ -10,8 +10,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Reader;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +19,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
@@ -82,15 +79,6 @@ public final class ExportStream implements Closeable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
-
-    /**
-     * Bytes {@code [start, end)} of a plain export, decoded like a whole file, for one chunk read
-     * in parallel; {@code parsed} counts the bytes handed on. {@code start} is a line's first byte,
-     * so never inside a UTF-8 sequence or a byte order mark. Not hashed: the caller hashes the file.
-     */
-    static ExportStream range(FileChannel channel, long start, long end, AtomicLong parsed) {
-        return new ExportStream(null, null, new RecordLimit(decoded(new Range(channel, start, end, parsed))));
     }
 
     private static BufferedReader decoded(InputStream bytes) {
@@ -181,43 +169,6 @@ public final class ExportStream implements Closeable {
             if (n > 0) {
                 bytesRead.accept(count += n);
             }
-            return n;
-        }
-    }
-
-    /** A byte range of a file, read with positional reads, so many threads share one channel. */
-    private static final class Range extends InputStream {
-        private final FileChannel channel;
-        private final AtomicLong parsed;
-        private final long end;
-        private long position;
-
-        Range(FileChannel channel, long start, long end, AtomicLong parsed) {
-            this.channel = channel;
-            this.position = start;
-            this.end = end;
-            this.parsed = parsed;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (position >= end) {
-                return -1;
-            }
-            int want = (int) Math.min(length, end - position);
-            int n = channel.read(ByteBuffer.wrap(buffer, offset, want), position);
-            if (n < 0) {
-                // The file shrank while it was read: the chunk fails, and the one-pass reread sees one consistent file.
-                throw new IOException("the file ended at byte " + position + ", before the chunk's end at " + end);
-            }
-            position += n;
-            parsed.addAndGet(n);
             return n;
         }
     }
