@@ -326,24 +326,23 @@ public final class Tally {
         labels.addAll(baselineAcc.labels());
         ClassLabels classes = ClassLabels.of(labels);
         List<String> notes = new ArrayList<>();
-        MetricValue baseline = new MetricValue(OptionalDouble.empty(), 0, 0, List.of());
-        MetricValue candidate;
-        if (hasVariant && Math.min(baselineAcc.rows(), candidateAcc.rows()) >= ON_TWO_THREADS) {
+        // Without a variant column there is no baseline at all; the judge says so once, not per metric.
+        FutureTask<MetricValue> baselineValue = new FutureTask<>(() -> hasVariant
+                ? value(metric, baselineAcc, Cohort.Variant.BASELINE.word(), classes)
+                : new MetricValue(OptionalDouble.empty(), 0, 0, List.of()));
+        boolean apart = hasVariant && Math.min(baselineAcc.rows(), candidateAcc.rows()) >= ON_TWO_THREADS;
+        if (apart) {
             // Millions of kept values each (a percentile's selection, AUC's sort): the baseline's on a thread of
             // its own while this one does the candidate's. Each accumulator is touched by one thread; classes is immutable.
-            FutureTask<MetricValue> other = new FutureTask<>(() -> value(metric, baselineAcc, Cohort.Variant.BASELINE.word(), classes));
-            Thread t = new Thread(other, "rollout-report");
+            Thread t = new Thread(baselineValue, "rollout-report");
             t.setDaemon(true);
             t.start();
-            candidate = value(metric, candidateAcc, Cohort.Variant.CANDIDATE.word(), classes);
-            baseline = joined(other);
-        } else {
-            candidate = value(metric, candidateAcc, Cohort.Variant.CANDIDATE.word(), classes);
-            if (hasVariant) {
-                // Without a variant column there is no baseline at all; the judge says so once, not per metric.
-                baseline = value(metric, baselineAcc, Cohort.Variant.BASELINE.word(), classes);
-            }
         }
+        MetricValue candidate = value(metric, candidateAcc, Cohort.Variant.CANDIDATE.word(), classes);
+        if (!apart) {
+            baselineValue.run();
+        }
+        MetricValue baseline = joined(baselineValue);
         notes.addAll(rows(candidateLane) == 0 ? List.of("no candidate rows in the window") : candidate.notes());
         if (hasVariant) {
             notes.addAll(rows(baselineLane) == 0 ? List.of("no baseline rows in the window") : baseline.notes());
