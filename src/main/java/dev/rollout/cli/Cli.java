@@ -26,33 +26,38 @@ public final class Cli {
     /** Runs the CLI with {@code env}; returns the exit code. Used by {@link Main} and by tests. */
     public static int run(Env env, String... args) {
         String only = only(args);
+        // While picocli builds its model of the command, below.
         if (only != null && SpecCommand.class.isAssignableFrom(RolloutCommand.SUBCOMMANDS.get(only))) {
-            warmUp(RolloutCommand.SUBCOMMANDS.get(only)); // while picocli builds its model of the command, below
+            Class<?> command = RolloutCommand.SUBCOMMANDS.get(only);
+            inBackground("rollout-warm-up", () -> {
+                annotations(command);
+                SpecWarmUp.run();
+            });
         }
         if ("evaluate".equals(only) && wantsJson(args)) {
-            Printer.prepare(Views.EvaluateView.class);
+            inBackground("rollout-json", () -> Printer.prepare(Views.EvaluateView.class));
         }
         CommandLine cl = build(env, only, asksVersion(args));
         return cl.execute(args);
     }
 
     /**
-     * A daemon thread that does, beside this one, what the run does next in series: it reads the
-     * annotations of {@code command} and of its mixins, which picocli's model of the command reads
-     * in a moment (the JDK parses each annotation once and makes a proxy class per annotation type,
-     * 35 ms of the 60 to 100 ms picocli takes here), then sets up the spec's reading
-     * ({@link SpecWarmUp}). Reflection and class initialization are safe from two threads; a
-     * thread that comes second waits for the first or takes its result.
+     * Runs {@code work} on a daemon thread beside this one: what the run would otherwise do in
+     * series later (see {@link #annotations}, {@link SpecWarmUp}, {@link Printer#prepare}).
+     * Reflection and class initialization are safe from two threads; a thread that comes second
+     * waits for the first or takes its result.
      */
-    private static void warmUp(Class<?> command) {
-        Thread t = new Thread(() -> {
-            annotations(command);
-            SpecWarmUp.run();
-        }, "rollout-warm-up");
+    private static void inBackground(String name, Runnable work) {
+        Thread t = new Thread(work, name);
         t.setDaemon(true);
         t.start();
     }
 
+    /**
+     * Reads the annotations of {@code type} and of its mixins, which picocli's model of the
+     * command reads in a moment: the JDK parses each annotation once and makes a proxy class per
+     * annotation type, 35 ms of the 60 to 100 ms picocli takes for a command here.
+     */
     private static void annotations(Class<?> type) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             c.getDeclaredAnnotations();

@@ -38,23 +38,19 @@ final class Printer {
     }
 
     /**
-     * Builds the mapper and its serializer of {@code view} on a thread of its own, for a run
-     * that will print {@code view} as JSON: Jackson's first look at the views' records
-     * (annotations, reflection, its date and locale set-up) runs interpreted for some 150 ms,
-     * which would otherwise come after the work, in series. Started before the command line is
-     * parsed ({@link Cli#run}), so it is mostly done before the exports are read. Best effort: a
-     * failure here shows again, and is reported, when the view is printed.
+     * Builds the mapper and its serializer of {@code view}, for a run that will print
+     * {@code view} as JSON: Jackson's first look at the views' records (annotations, reflection,
+     * its date and locale set-up) runs interpreted for some 150 ms. {@link Cli#run} calls it on a
+     * thread of its own before the command line is parsed, so it is mostly done before the
+     * exports are read instead of coming after them, in series. Best effort: a failure here shows
+     * again, and is reported, when the view is printed.
      */
     static void prepare(Class<?> view) {
-        Thread t = new Thread(() -> {
-            try {
-                Json.MAPPER.canSerialize(view);
-            } catch (RuntimeException | LinkageError e) {
-                // printing says what is wrong
-            }
-        }, "rollout-json");
-        t.setDaemon(true);
-        t.start();
+        try {
+            Json.MAPPER.canSerialize(view);
+        } catch (RuntimeException | LinkageError e) {
+            // printing says what is wrong
+        }
     }
 
     Ansi ansi() {
