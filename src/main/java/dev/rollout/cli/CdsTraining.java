@@ -6,15 +6,16 @@ import dev.rollout.state.StateBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.util.zip.GZIPOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Not a user entry point: {@code mvn package} runs it once with
@@ -64,8 +65,8 @@ public final class CdsTraining {
                 List.of("rollback", svm, "--state", state, "--dry-run", "--reason", "training"),
                 List.of("status", "--dir", scratch.toString()));
         PrintWriter discard = new PrintWriter(Writer.nullWriter());
-        Env env = new Env(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z", "ROLLOUT_ACTOR", "cds-training", "NO_COLOR", "1"),
-                Env.clockFrom(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z")), discard, discard, false, false);
+        Map<String, String> vars = Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z", "ROLLOUT_ACTOR", "cds-training", "NO_COLOR", "1");
+        Env env = new Env(vars, Env.clockFrom(vars), discard, discard, false, false);
         for (List<String> run : runs) {
             Cli.run(env, run.toArray(String[]::new));
         }
@@ -76,9 +77,10 @@ public final class CdsTraining {
         try (var out = new GZIPOutputStream(Files.newOutputStream(gzipped))) {
             Files.copy(export, out);
         }
-        Env chunked = new Env(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z", "ROLLOUT_ACTOR", "cds-training", "NO_COLOR", "1",
-                "ROLLOUT_CHUNK_BYTES", "16384", "ROLLOUT_THREADS", "2"),
-                Env.clockFrom(Map.of("ROLLOUT_NOW", "2026-03-02T12:00:00Z")), discard, discard, false, false);
+        Map<String, String> chunkedVars = new HashMap<>(vars);
+        chunkedVars.put("ROLLOUT_CHUNK_BYTES", "16384");
+        chunkedVars.put("ROLLOUT_THREADS", "2");
+        Env chunked = new Env(chunkedVars, Env.clockFrom(chunkedVars), discard, discard, false, false);
         for (Path metrics : List.of(export, gzipped)) {
             for (List<String> output : List.of(List.<String>of(), List.of("-o", "json"))) {
                 List<String> run = new ArrayList<>(List.of("evaluate", fraud, "--metrics", metrics.toString(),
