@@ -38,7 +38,11 @@ class ChunkedReadTest {
     /** Metrics whose value is a running sum: merged chunks may round differently in the last bits. */
     private static final Set<String> SUMS = Set.of("mean", "sum", "stddev", "mae", "rmse", "mape");
 
-    static final RolloutSpec WIDE = Specs.logs()
+    static final RolloutSpec WIDE = wideSpec(',');
+
+    /** {@link #WIDE} for an export whose cells are separated by {@code delimiter}. */
+    static RolloutSpec wideSpec(char delimiter) {
+        return Specs.logs().delimiter(delimiter)
             .column("mean", "latency", "mean")
             .column("sum", "latency", "sum")
             .column("min", "latency", "min")
@@ -59,6 +63,7 @@ class ChunkedReadTest {
             .regression("rmse", "actual", "predicted", RegressionMetric.RMSE)
             .regression("mape", "actual", "predicted", RegressionMetric.MAPE)
             .build();
+    }
 
     static final RolloutSpec LONG = Specs.logs().longFormat("metric", "value")
             .column("mean", "latency", "mean")
@@ -405,6 +410,33 @@ class ChunkedReadTest {
                 assertEquals(one.describe(), chunks.describe(), "shift " + shift + ", byte " + k);
             }
         }
+    }
+
+    /**
+     * The scanner finds the bytes 0x08 to 0x0F with the line ends (LF and CR are two of them) and
+     * keeps the others in their field: a vertical tab or a form feed inside a label, a tab or a
+     * backspace around a number (cut by trim() as the one pass cuts them), and a tab as the
+     * delimiter, read as the one pass reads them.
+     */
+    @Test
+    void controlBytesBesideTheLineEndsAreFieldBytes() throws Exception {
+        String text = wide(new Random(21), 3000);
+        String[] controls = {"\u0008", "\t", "\u000b", "\f", "\u000e", "\u000f"};
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (cells.length == 9) {
+                String c = controls[i % controls.length];
+                cells[4] = i % 3 == 0 ? cells[4] + c + "x" : cells[4]; // y_true: a label with a control byte inside
+                cells[2] = i % 4 == 0 ? c + cells[2] + c : cells[2]; // latency: blanks around a number
+                lines.set(i, String.join(",", cells));
+            }
+        }
+        String controlled = String.join("\n", lines);
+        agree("control bytes", WIDE, Window.ALL, 256, exports.write("controls.csv", controlled));
+        // Tab-separated: the tabs that were blanks become spaces, every comma a tab.
+        String tabbed = controlled.replace("\t", " ").replace(',', '\t');
+        agree("tab-separated", wideSpec('\t'), Window.ALL, 256, exports.write("controls.tsv", tabbed));
     }
 
     private static String onePassError(Path p) {

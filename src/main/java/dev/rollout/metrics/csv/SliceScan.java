@@ -33,8 +33,8 @@ final class SliceScan {
     private static final long LOWS = 0x7f7f7f7f7f7f7f7fL;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long QUOTES = ONES * '"';
-    private static final long LINE_FEEDS = ONES * '\n';
-    private static final long RETURNS = ONES * '\r';
+    private static final long SEVENS = ONES * 0x07;
+    private static final long FIFTEENS = ONES * 0x0F;
 
     /** About how many bytes one call of {@link #slice} scans. */
     private static final int SLICE = 1 << 16;
@@ -60,8 +60,15 @@ final class SliceScan {
      * plain line costs a few operations per word and one per field, not a test per byte.
      */
     static void rows(byte[] b, int from, int to, char delimiter, RowRouter router, Part part, Row row, BooleanSupplier stop) {
-        if (b.length < 8) {
-            b = Arrays.copyOf(b, 8); // the words below are read whole
+        if (b.length - to < 8) {
+            // The words below are read whole, the last one up to eight bytes past the end: an array that ends
+            // there (rare: the chunk buffers have room) is read from a copy with line feeds after the end.
+            byte[] room = new byte[to - from + 8];
+            System.arraycopy(b, from, room, 0, to - from);
+            Arrays.fill(room, to - from, room.length, (byte) '\n');
+            b = room;
+            to -= from;
+            from = 0;
         }
         // In slices of whole lines, each one call: a loop that runs a whole chunk in one call is compiled while it
         // runs (on-stack replacement) from a profile that never saw it end, and traps and compiles again at its end.
@@ -99,22 +106,32 @@ final class SliceScan {
         // The line feed of a CRLF whose carriage return has ended the line already.
         int skip = -1;
         for (int w0 = from; w0 < to; w0 += 8) {
-            // No branch for the chunk's last, partial word: one never taken until the end of a chunk makes the
-            // compiled loop trap and compile again at the end of every chunk. A word past the array's end is read
-            // from the array's last eight bytes and shifted; bytes past the chunk's end are masked off.
-            int base = Math.min(w0, b.length - 8);
-            long w = (long) LONGS.get(b, base) >>> ((w0 - base) << 3);
-            long valid = -1L >>> (Math.max(0, w0 + 8 - to) << 3);
-            if (((bytes(w, QUOTES) | bytes(w, 0) & nuls) & valid) != 0) {
-                throw new Doubt("a quote or a NUL byte");
+            // The whole word, even past the slice's end (rows() sees that eight bytes follow it): the bytes there are
+            // the next slice's or a buffer's rest, whose bits are never walked (p >= to below) and whose quotes and
+            // high bytes count only after the exact check in the rare branch.
+            long w = (long) LONGS.get(b, w0);
+            long q = w ^ QUOTES;
+            // Zero unless a byte is a quote, a NUL (when NUL is not the delimiter) or above 127: exact as a whole.
+            if ((((q - ONES) & ~q | (w - ONES) & ~w & nuls | w) & HIGHS) != 0) {
+                long valid = -1L >>> (Math.max(0, w0 + 8 - to) << 3);
+                if (((bytes(w, QUOTES) | bytes(w, 0) & nuls) & valid) != 0) {
+                    throw new Doubt("a quote or a NUL byte");
+                }
+                if ((w & HIGHS & valid) != 0) {
+                    highTo = w0 + 8;
+                }
             }
-            if ((w & HIGHS & valid) != 0) {
-                highTo = w0 + 8;
-            }
-            long bits = (bytes(w, delimiters) | bytes(w, LINE_FEEDS) | bytes(w, RETURNS)) & valid;
+            // The delimiters and the bytes 0x08 to 0x0F (LF and CR among them) as high bits, exact per byte: a byte is
+            // one when w ^ delimiters or (w | 7) ^ 0x0F is zero there, and either test's zero clears its bit below.
+            long x = w ^ delimiters;
+            long y = (w | SEVENS) ^ FIFTEENS;
+            long bits = ~((((x & LOWS) + LOWS | x) & ((y & LOWS) + LOWS | y)) | LOWS);
             while (bits != 0) {
                 int p = w0 + (Long.numberOfTrailingZeros(bits) >>> 3);
                 bits &= bits - 1;
+                if (p >= to) {
+                    break;
+                }
                 byte c = b[p];
                 if (c == d) {
                     if (n == columns) {
@@ -123,6 +140,9 @@ final class SliceScan {
                     trim(b, fieldStart, p, bounds, n++);
                     fieldStart = p + 1;
                     continue;
+                }
+                if (c != '\n' && c != '\r') {
+                    continue; // a tab, a form feed …: a byte of the field, which trim() may cut
                 }
                 int next = p + 1;
                 if (c == '\r') {
