@@ -234,15 +234,17 @@ final class ChunkedRead {
         int chunks = cuts.length - 1;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong parsed = new AtomicLong(cuts[0]);
+        InOrder read = new InOrder(chunks);
         ExecutorService pool = pool(Math.min(reading.threads(), chunks));
         try {
             List<Future<Part>> futures = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
+                int index = c;
                 long from = cuts[c];
                 long to = cuts[c + 1];
                 futures.add(pool.submit(() -> {
                     try {
-                        return chunk(channel, router, from, to, parsed, stop::get);
+                        return chunk(channel, router, index, from, to, read, parsed, stop::get);
                     } catch (Exception | OutOfMemoryError e) {
                         stop.set(true); // the others and the hashing stop early: the file is read in one pass
                         throw e;
@@ -253,29 +255,86 @@ final class ChunkedRead {
             // The file's own accumulators, so a failing chunk leaves the shared ones untouched. Chunks are merged
             // in file order as they finish, also while the file is hashed, so finished ones do not pile up.
             Part whole = export.part(shared.fresh());
-            int[] merged = {0};
-            Runnable mergeDone = () -> {
-                while (merged[0] < chunks && futures.get(merged[0]).isDone() && !stop.get()) {
-                    merge(whole, futures, merged[0]++, stop);
+            int merged = 0;
+            // The hash, of exactly the bytes parsed: what precedes the first row from the file, then each chunk's
+            // bytes in file order from the buffer its thread read them into, so the file is read once.
+            MessageDigest sha = ExportStream.sha256Digest();
+            Chunks.hash(channel, 0, cuts[0], sha);
+            for (int c = 0; c < chunks && !stop.get(); c++) {
+                Future<Part> future = futures.get(c);
+                byte[] b = read.await(c, () -> stop.get() || future.isDone());
+                if (b == null) {
+                    break; // it failed before it had its bytes
+                }
+                sha.update(b, 0, (int) (cuts[c + 1] - cuts[c]));
+                read.hashed(c);
+                while (merged < chunks && futures.get(merged).isDone() && !stop.get()) {
+                    merge(whole, futures, merged++, stop);
                 }
                 progress.at(parsed.get());
-            };
-            Optional<String> sha256 = Chunks.scan(channel, cuts[chunks], mergeDone, stop);
-            while (merged[0] < chunks && !stop.get()) {
-                await(futures.get(merged[0]), () -> progress.at(parsed.get()));
-                merge(whole, futures, merged[0]++, stop);
+            }
+            while (merged < chunks && !stop.get()) {
+                await(futures.get(merged), () -> progress.at(parsed.get()));
+                merge(whole, futures, merged++, stop);
                 progress.at(parsed.get());
             }
-            if (stop.get() || sha256.isEmpty()) {
+            if (stop.get()) {
                 return Optional.empty(); // a chunk failed: a quote, a bad cell, anything the one pass words
             }
             Part file = export.part(shared);
             file.merge(whole);
             progress.chunked(chunks);
-            return Optional.of(file.end(export.file, sha256.get(), export.coverage));
+            return Optional.of(file.end(export.file, HexFormat.of().formatHex(sha.digest()), export.coverage));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         } finally {
             stop.set(true);
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The chunks' bytes handed to the hashing thread in file order, each in the buffer its pool
+     * thread read it into, which that thread reads its next chunk into only once it is hashed.
+     */
+    private static final class InOrder {
+        /** Chunk c's bytes from index 0, from its read until its hash. */
+        private final byte[][] bytes;
+        /** How many chunks, from the first, are hashed. */
+        private int hashed;
+
+        InOrder(int chunks) {
+            bytes = new byte[chunks][];
+        }
+
+        synchronized void read(int c, byte[] b) {
+            bytes[c] = b;
+            notifyAll();
+        }
+
+        /** Chunk {@code c}'s bytes once read, or null once {@code never} says they will not be. */
+        synchronized byte[] await(int c, BooleanSupplier never) throws InterruptedException {
+            while (bytes[c] == null) {
+                if (never.getAsBoolean()) {
+                    return null;
+                }
+                wait(10); // a failing chunk sets a flag, not this monitor: look again soon
+            }
+            return bytes[c];
+        }
+
+        synchronized void hashed(int c) {
+            bytes[c] = null;
+            hashed = c + 1;
+            notifyAll();
+        }
+
+        /** Until chunk {@code c} is hashed, or {@code stop} says it never will be. */
+        synchronized void awaitHash(int c, BooleanSupplier stop) throws InterruptedException {
+            while (hashed <= c && !stop.getAsBoolean()) {
+                wait(10);
+            }
         }
     }
 
@@ -290,16 +349,19 @@ final class ChunkedRead {
         }
     }
 
-    /** One chunk, read whole and parsed on a pool thread into accumulators of its own. */
-    private Part chunk(FileChannel channel, RowRouter router, long from, long to, AtomicLong parsed, BooleanSupplier stop)
-            throws IOException {
+    /**
+     * Chunk {@code index}, read whole, handed to the hashing thread and parsed on a pool thread
+     * into accumulators of its own; the buffer is not read into again before the hash has it.
+     */
+    private Part chunk(FileChannel channel, RowRouter router, int index, long from, long to, InOrder read, AtomicLong parsed,
+                       BooleanSupplier stop) throws IOException, InterruptedException {
         if (to - from > Integer.MAX_VALUE - 16) {
             throw new SliceScan.Doubt("a chunk beyond an array"); // one line of gigabytes: the one pass says what it is
         }
         int length = (int) (to - from);
         byte[] b = buffer.get();
-        if (b.length < length) {
-            b = new byte[length + (length >> 3)];
+        if (b.length < length + 8) {
+            b = new byte[length + (length >> 3) + 8]; // eight bytes to spare: the scanner reads whole words
             buffer.set(b);
         }
         ByteBuffer bytes = ByteBuffer.wrap(b, 0, length);
@@ -314,7 +376,12 @@ final class ChunkedRead {
             }
             parsed.addAndGet(n);
         }
-        return part(router, b, 0, length, stop);
+        read.read(index, b);
+        try {
+            return part(router, b, 0, length, stop);
+        } finally {
+            read.awaitHash(index, stop);
+        }
     }
 
     /** The rows of {@code b[from, to)}, whole lines of a plain export, into accumulators of their own. */

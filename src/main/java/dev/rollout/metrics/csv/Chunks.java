@@ -8,10 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Where a plain export can be cut into chunks that parse on their own. Without a quote
@@ -126,31 +124,19 @@ final class Chunks {
         return n >= RAMP ? chunk : Math.max(Math.min(chunk, RAMP_FLOOR), chunk >> (RAMP - n));
     }
 
-    /**
-     * SHA-256 of the file's first {@code size} bytes (its size when the chunks were cut: rows
-     * appended meanwhile are neither parsed nor hashed). Empty once something else set
-     * {@code stop} (a chunk failed). Between buffers it runs {@code tick}.
-     */
-    static Optional<String> scan(FileChannel channel, long size, Runnable tick, AtomicBoolean stop) throws IOException {
-        MessageDigest sha = ExportStream.sha256Digest();
-        byte[] b = new byte[1 << 20];
-        ByteBuffer buffer = ByteBuffer.wrap(b);
-        long position = 0;
-        while (position < size) {
+    /** Adds the file's bytes {@code [from, to)} to {@code sha}: what precedes a chunked file's first row. */
+    static void hash(FileChannel channel, long from, long to, MessageDigest sha) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(1 << 16, Math.max(1, to - from)));
+        for (long position = from; position < to; ) {
             buffer.clear();
-            buffer.limit((int) Math.min(b.length, size - position));
+            buffer.limit((int) Math.min(buffer.capacity(), to - position));
             int n = channel.read(buffer, position);
             if (n < 0) {
-                throw new IOException("the file ended at byte " + position + ", before " + size);
+                throw new IOException("the file ended at byte " + position + ", before " + to);
             }
+            sha.update(buffer.array(), 0, n);
             position += n;
-            sha.update(b, 0, n);
-            tick.run();
-            if (stop.get()) {
-                return Optional.empty();
-            }
         }
-        return Optional.of(HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Whether {@code b[from, to)} holds a zero byte: every byte of an export is checked, so eight at a time. */
