@@ -46,6 +46,11 @@ final class ColumnStats implements Accumulator {
         if (values != null) {
             values.add(v);
         }
+        add(v, row.seconds(), row.nanos());
+    }
+
+    /** The running figures of one value {@code v} at time {@code s}, {@code ns}; not the kept values. */
+    private void add(double v, long s, int ns) {
         count++;
         sum.add(v);
         min = Math.min(min, v);
@@ -58,8 +63,6 @@ final class ColumnStats implements Accumulator {
         }
         // ">=": of rows with the same time, the later one read wins. Not short-circuit: a branch taken only by a
         // part's first row would make the compiled row path trap, and compile again, at every part.
-        long s = row.seconds();
-        int ns = row.nanos();
         if (s > lastSeconds | s == lastSeconds & ns >= lastNanos) {
             lastSeconds = s;
             lastNanos = ns;
@@ -92,8 +95,8 @@ final class ColumnStats implements Accumulator {
 
     @Override
     public void acceptCounted(Cells row, int[] columns, long n) {
-        if (values != null || n == 1) {
-            Accumulator.super.acceptCounted(row, columns, n);
+        if (n == 1) {
+            accept(row, columns);
             return;
         }
         double v = truthy ? row.truthy(columns[0]) : row.number(columns[0]);
@@ -101,8 +104,19 @@ final class ColumnStats implements Accumulator {
             missing += n;
             return;
         }
-        // n equal values: their sum, no spread; "last" is not asked of a grouped column.
-        acceptTotals(n, 0, v * n, v, v, 0);
+        if (values == null) {
+            // n equal values: their sum, no spread; "last" is not asked of a grouped column.
+            acceptTotals(n, 0, v * n, v, v, 0);
+            return;
+        }
+        // Kept values: the value once with its count, which a percentile reads without n copies; the running figures
+        // as n rows of it, one by one, so that they have the bits of the rows read from a file.
+        values.add(v, n);
+        long s = row.seconds();
+        int ns = row.nanos();
+        for (long i = 0; i < n; i++) {
+            add(v, s, ns);
+        }
     }
 
     @Override

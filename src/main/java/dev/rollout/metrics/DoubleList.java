@@ -39,6 +39,17 @@ final class DoubleList {
     private double next;
     /** The rank the gathered values are partitioned at by the last selection; -1 for none. */
     private int partitioned = -1;
+    /**
+     * Values added with a count ({@link #add(double, long)}: a grouped source's rows, one per
+     * distinct value), kept as value and count rather than count copies; {@link #size()} counts
+     * every copy.
+     */
+    private double[] runValues = new double[0];
+    private long[] runCounts = new long[0];
+    private int runs;
+    /** Every value in order of {@link #key}, once, with how many values are at or below it; null until a rank is asked. */
+    private long[] distinctKeys;
+    private long[] through;
 
     void add(double v) {
         if (tail == values.length) {
@@ -46,9 +57,34 @@ final class DoubleList {
         }
         values[tail++] = v;
         size++;
+        changed();
+    }
+
+    /** Adds {@code n} copies of {@code v}: kept once, with its count, until a sort needs every copy. */
+    void add(double v, long n) {
+        if (n == 1) {
+            add(v);
+            return;
+        }
+        if (n < 1 || size + n > MAX) {
+            throw new IllegalStateException(n < 1 ? "a count of " + n : "more than " + MAX + " values");
+        }
+        if (runs == runValues.length) {
+            runValues = Arrays.copyOf(runValues, Math.max(16, runs * 2));
+            runCounts = Arrays.copyOf(runCounts, runValues.length);
+        }
+        runValues[runs] = v;
+        runCounts[runs++] = n;
+        size += (int) n;
+        changed();
+    }
+
+    private void changed() {
         sorted = false;
         pairRank = -1;
         partitioned = -1;
+        distinctKeys = null;
+        through = null;
     }
 
     private void grow() {
@@ -86,9 +122,15 @@ final class DoubleList {
         values = new double[16];
         tail = 0;
         size += later.size;
-        sorted = false;
-        pairRank = -1;
-        partitioned = -1;
+        for (int r = 0; r < later.runs; r++) {
+            if (runs == runValues.length) {
+                runValues = Arrays.copyOf(runValues, Math.max(16, runs * 2));
+                runCounts = Arrays.copyOf(runCounts, runValues.length);
+            }
+            runValues[runs] = later.runValues[r];
+            runCounts[runs++] = later.runCounts[r];
+        }
+        changed();
         later.clear();
     }
 
@@ -98,9 +140,11 @@ final class DoubleList {
         values = new double[16];
         tail = 0;
         size = 0;
+        runValues = new double[0];
+        runCounts = new long[0];
+        runs = 0;
+        changed();
         sorted = true;
-        pairRank = -1;
-        partitioned = -1;
     }
 
     int size() {
@@ -110,6 +154,7 @@ final class DoubleList {
     /** Sorts in place and returns the backing array; only the first {@link #size()} entries count. */
     double[] sorted() {
         if (!sorted) {
+            expandRuns();
             contiguous();
             Arrays.sort(values, 0, size);
             sorted = true;
@@ -117,8 +162,106 @@ final class DoubleList {
         return values;
     }
 
+    /** From this many values added one by one (or distinct counted ones) on, ranks are found among copies of the counted ones. */
+    static final int DISTINCT_UP_TO = 1 << 20;
+
+    /**
+     * Whether ranks can be found among the distinct values: the counted values and the others as
+     * {@link #distinctKeys} and {@link #through}, built here on first use. When there are too many
+     * of either, the counted values are copied out instead ({@link #expandRuns}), and false.
+     */
+    private boolean distinct() {
+        if (distinctKeys != null) {
+            return true;
+        }
+        int singles = size - (int) inRuns();
+        if (singles > DISTINCT_UP_TO || runs > DISTINCT_UP_TO) {
+            expandRuns();
+            return false;
+        }
+        // The counted values by key, equal keys added up; the others' keys sorted, each counting once; then both merged.
+        long[] runKeys = new long[runs];
+        for (int r = 0; r < runs; r++) {
+            runKeys[r] = key(runValues[r]);
+        }
+        Integer[] order = new Integer[runs];
+        for (int r = 0; r < runs; r++) {
+            order[r] = r;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(runKeys[a], runKeys[b]));
+        long[] single = new long[singles];
+        int at = 0;
+        for (int b = 0; b <= blocks.size(); b++) {
+            double[] block = b < blocks.size() ? blocks.get(b) : values;
+            int n = b < blocks.size() ? filled.get(b) : tail;
+            for (int i = 0; i < n; i++) {
+                single[at++] = key(block[i]);
+            }
+        }
+        Arrays.sort(single);
+        long[] keys = new long[runs + singles];
+        long[] upTo = new long[runs + singles];
+        int d = 0;
+        long total = 0;
+        for (int r = 0, i = 0; r < runs || i < singles; ) {
+            long key;
+            long n;
+            if (i == singles || r < runs && runKeys[order[r]] <= single[i]) {
+                key = runKeys[order[r]];
+                n = runCounts[order[r++]];
+            } else {
+                key = single[i++];
+                n = 1;
+            }
+            total += n;
+            if (d > 0 && keys[d - 1] == key) {
+                upTo[d - 1] = total;
+            } else {
+                keys[d] = key;
+                upTo[d++] = total;
+            }
+        }
+        distinctKeys = Arrays.copyOf(keys, d);
+        through = Arrays.copyOf(upTo, d);
+        return true;
+    }
+
+    /** Rank {@code k}: the least distinct value with more than {@code k} values at or below it. */
+    private double byRuns(int k) {
+        int i = Arrays.binarySearch(through, k + 1L);
+        return value(distinctKeys[i >= 0 ? i : -i - 1]);
+    }
+
+    private long inRuns() {
+        long n = 0;
+        for (int r = 0; r < runs; r++) {
+            n += runCounts[r];
+        }
+        return n;
+    }
+
+    /** Every counted value copied out as that many values, for a sort or a selection among all of them. */
+    private void expandRuns() {
+        if (runs == 0) {
+            return;
+        }
+        double[] rv = runValues;
+        long[] rc = runCounts;
+        int n = runs;
+        runValues = new double[0];
+        runCounts = new long[0];
+        runs = 0;
+        size -= (int) Arrays.stream(rc, 0, n).sum();
+        for (int r = 0; r < n; r++) {
+            for (long c = 0; c < rc[r]; c++) {
+                add(rv[r]);
+            }
+        }
+    }
+
     /** Gathers the blocks into one array of exactly the values, dropping the blocks. */
     private void contiguous() {
+        expandRuns();
         if (blocks.isEmpty()) {
             return;
         }
@@ -148,6 +291,9 @@ final class DoubleList {
         if (sorted) {
             return values[k];
         }
+        if (runs > 0 && distinct()) {
+            return byRuns(k);
+        }
         if (size >= HISTOGRAM_FROM) {
             return byHistogram(k);
         }
@@ -170,6 +316,9 @@ final class DoubleList {
         }
         if (k == pairRank) {
             return next;
+        }
+        if (runs > 0 && distinct()) {
+            return byRuns(k + 1);
         }
         if (partitioned != k || !blocks.isEmpty()) {
             contiguous(); // not right after select(k) on the gathered values: partition them at k first
@@ -232,6 +381,11 @@ final class DoubleList {
     private static long key(double v) {
         long bits = Double.doubleToLongBits(v);
         return bits ^ (bits >> 63 & Long.MAX_VALUE);
+    }
+
+    /** The value whose {@link #key} is {@code key}. */
+    private static double value(long key) {
+        return Double.longBitsToDouble(key ^ (key >> 63 & Long.MAX_VALUE));
     }
 
     /** The top 16 bits of {@link #key}, as an unsigned index in the keys' order. */

@@ -135,6 +135,62 @@ class SelectionTest {
         }
     }
 
+    /**
+     * Values added with a count (a grouped source's rows) select as that many copies do: mixed
+     * with values added one by one, equal values in both, signed zeros, appended lists, several
+     * ranks then a sort; and past {@link DoubleList#DISTINCT_UP_TO} distinct values, where the
+     * counted ones are copied out, too.
+     */
+    @Test
+    void countedValuesSelectAsTheirCopies() {
+        Random random = new Random(23);
+        for (int trial = 0; trial < 60; trial++) {
+            boolean many = trial == 0;
+            int parts = many ? 1 : 1 + random.nextInt(3);
+            DoubleList joined = new DoubleList();
+            java.util.List<Double> copies = new java.util.ArrayList<>();
+            for (int p = 0; p < parts; p++) {
+                DoubleList part = new DoubleList();
+                int adds = many ? DoubleList.DISTINCT_UP_TO + 10 : random.nextInt(200);
+                for (int i = 0; i < adds; i++) {
+                    double v = many ? i * 0.25 : random.nextInt(4) == 0 ? (random.nextBoolean() ? -0.0 : 0.0) : random.nextInt(30) * 0.1 - 1;
+                    long n = many || random.nextInt(3) == 0 ? 1 : 1 + random.nextInt(random.nextBoolean() ? 5 : 5000);
+                    part.add(v, n);
+                    for (long c = 0; c < n; c++) {
+                        copies.add(v);
+                    }
+                }
+                if (many) {
+                    part.add(3.5, 7); // counted, among more than DISTINCT_UP_TO others
+                    for (int c = 0; c < 7; c++) {
+                        copies.add(3.5);
+                    }
+                }
+                joined.append(part);
+            }
+            int n = copies.size();
+            assertEquals(n, joined.size());
+            if (n == 0) {
+                continue;
+            }
+            double[] sorted = copies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            for (double q : QS) {
+                assertEquals(Double.doubleToRawLongBits(Percentiles.percentile(sorted, n, q)),
+                        Double.doubleToRawLongBits(Percentiles.percentile(joined, q)), "trial " + trial + " q=" + q);
+            }
+            assertEquals(Double.doubleToRawLongBits(Percentiles.median(sorted, n)), Double.doubleToRawLongBits(Percentiles.median(joined)));
+            for (int k = 0; k < n; k += Math.max(1, n / 13)) {
+                assertEquals(Double.doubleToRawLongBits(sorted[k]), Double.doubleToRawLongBits(joined.select(k)), "k=" + k);
+            }
+            joined.add(-1e9, 3); // counted again after ranks were found
+            assertEquals(-1e9, joined.select(2));
+            assertEquals(Double.doubleToRawLongBits(sorted[0]), Double.doubleToRawLongBits(joined.select(3)));
+            double[] all = Arrays.copyOf(joined.sorted(), n + 3);
+            assertEquals(-1e9, all[2]);
+            assertEquals(Arrays.toString(sorted), Arrays.toString(Arrays.copyOfRange(all, 3, n + 3)));
+        }
+    }
+
     private static DoubleList list(double[] values) {
         DoubleList list = new DoubleList();
         for (double v : values) {
