@@ -50,6 +50,8 @@ final class DoubleList {
     /** Every value in order of {@link #key}, once, with how many values are at or below it; null until a rank is asked. */
     private long[] distinctKeys;
     private long[] through;
+    /** The {@link #size()} {@link #distinctKeys} were built at: a list only grows until it is cleared. */
+    private int distinctAt = -1;
 
     void add(double v) {
         if (tail == values.length) {
@@ -83,8 +85,6 @@ final class DoubleList {
         sorted = false;
         pairRank = -1;
         partitioned = -1;
-        distinctKeys = null;
-        through = null;
     }
 
     private void grow() {
@@ -144,6 +144,8 @@ final class DoubleList {
         runCounts = new long[0];
         runs = 0;
         changed();
+        distinctKeys = null;
+        through = null;
         sorted = true;
     }
 
@@ -171,7 +173,7 @@ final class DoubleList {
      * of either, the counted values are copied out instead ({@link #expandRuns}), and false.
      */
     private boolean distinct() {
-        if (distinctKeys != null) {
+        if (distinctKeys != null && distinctAt == size) {
             return true;
         }
         int singles = size - (int) inRuns();
@@ -223,6 +225,7 @@ final class DoubleList {
         }
         distinctKeys = Arrays.copyOf(keys, d);
         through = Arrays.copyOf(upTo, d);
+        distinctAt = size;
         return true;
     }
 
