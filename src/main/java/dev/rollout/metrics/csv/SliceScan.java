@@ -101,34 +101,42 @@ final class SliceScan {
         int lineStart = from;
         int fieldStart = from;
         int n = 0;
-        // The end of the last word read that holds a byte above 127: a line that starts before it is checked as UTF-8.
+        // The byte after the last byte above 127 in the blocks before this one: a line that starts before it is checked
+        // as UTF-8 (so is one with such a byte in this block, see highBits).
         int highTo = Integer.MIN_VALUE;
         // The line feed of a CRLF whose carriage return has ended the line already.
         int skip = -1;
-        for (int w0 = from; w0 < to; w0 += 8) {
-            // The whole word, even past the slice's end (rows() sees that eight bytes follow it): the bytes there are
-            // the next slice's or a buffer's rest, whose bits are never walked (p >= to below) and whose quotes and
-            // high bytes count only after the exact check in the rare branch.
-            long w = (long) LONGS.get(b, w0);
-            long q = w ^ QUOTES;
-            // Zero unless a byte is a quote, a NUL (when NUL is not the delimiter) or above 127: exact as a whole.
-            if ((((q - ONES) & ~q | (w - ONES) & ~w & nuls | w) & HIGHS) != 0) {
-                long valid = -1L >>> (Math.max(0, w0 + 8 - to) << 3);
-                if (((bytes(w, QUOTES) | bytes(w, 0) & nuls) & valid) != 0) {
-                    throw new Doubt("a quote or a NUL byte");
+        // Sixty-four bytes at a time: their delimiters and line ends become one bit each in a long, walked by one loop,
+        // whose end (mispredicted once as a rule: how many bits a block holds varies) comes once per block, not per word.
+        for (int b0 = from; b0 < to; b0 += 64) {
+            long mask = 0;
+            // The block's bytes above 127, one bit each; zero in a file of ASCII.
+            long highBits = 0;
+            int words = Math.min(8, (to - b0 + 7) >>> 3);
+            for (int j = 0; j < words; j++) {
+                int w0 = b0 + (j << 3);
+                // The whole word, even past the slice's end (rows() sees that eight bytes follow it): the bytes there
+                // are the next slice's or a buffer's rest, whose bits are never walked (p >= to below) and whose quotes
+                // and high bytes count only after the exact check in the rare branch.
+                long w = (long) LONGS.get(b, w0);
+                long q = w ^ QUOTES;
+                // Zero unless a byte is a quote, a NUL (when NUL is not the delimiter) or above 127: exact as a whole.
+                if ((((q - ONES) & ~q | (w - ONES) & ~w & nuls | w) & HIGHS) != 0) {
+                    long valid = -1L >>> (Math.max(0, w0 + 8 - to) << 3);
+                    if (((bytes(w, QUOTES) | bytes(w, 0) & nuls) & valid) != 0) {
+                        throw new Doubt("a quote or a NUL byte");
+                    }
+                    highBits |= gather(w & HIGHS & valid) << (j << 3);
                 }
-                if ((w & HIGHS & valid) != 0) {
-                    highTo = w0 + 8;
-                }
+                // The delimiters and the bytes 0x08 to 0x0F (LF and CR among them) as high bits, exact per byte: a
+                // byte is one when w ^ delimiters or (w | 7) ^ 0x0F is zero there, and either test's zero clears its bit.
+                long x = w ^ delimiters;
+                long y = (w | SEVENS) ^ FIFTEENS;
+                mask |= gather(~((((x & LOWS) + LOWS | x) & ((y & LOWS) + LOWS | y)) | LOWS)) << (j << 3);
             }
-            // The delimiters and the bytes 0x08 to 0x0F (LF and CR among them) as high bits, exact per byte: a byte is
-            // one when w ^ delimiters or (w | 7) ^ 0x0F is zero there, and either test's zero clears its bit below.
-            long x = w ^ delimiters;
-            long y = (w | SEVENS) ^ FIFTEENS;
-            long bits = ~((((x & LOWS) + LOWS | x) & ((y & LOWS) + LOWS | y)) | LOWS);
-            while (bits != 0) {
-                int p = w0 + (Long.numberOfTrailingZeros(bits) >>> 3);
-                bits &= bits - 1;
+            while (mask != 0) {
+                int p = b0 + Long.numberOfTrailingZeros(mask);
+                mask &= mask - 1;
                 if (p >= to) {
                     break;
                 }
@@ -157,11 +165,17 @@ final class SliceScan {
                     continue;
                 }
                 if (p != lineStart) {
-                    line(b, lineStart, fieldStart, p, n, columns, bounds, highTo, router, part, row, time, stop);
+                    // This block's bytes above 127 before p count as well.
+                    long before = highBits & (1L << (p - b0)) - 1;
+                    int high = before == 0 ? highTo : b0 + 64 - Long.numberOfLeadingZeros(before);
+                    line(b, lineStart, fieldStart, p, n, columns, bounds, high, router, part, row, time, stop);
                 }
                 n = 0;
                 lineStart = next;
                 fieldStart = next;
+            }
+            if (highBits != 0) {
+                highTo = b0 + 64 - Long.numberOfLeadingZeros(highBits);
             }
         }
         if (lineStart < to) {
@@ -197,6 +211,11 @@ final class SliceScan {
         if ((part.dataRows & 1023) == 0 && stop.getAsBoolean()) {
             throw new CancellationException("another chunk failed"); // a partial result must never look whole
         }
+    }
+
+    /** The high bits of {@code bits}'s bytes (all its other bits clear) as the eight low bits, byte i's as bit i: a multiplication puts each in place. */
+    private static long gather(long bits) {
+        return (bits >>> 7) * 0x0102040810204080L >>> 56;
     }
 
     /** The bytes of {@code word} equal to the byte {@code eight} repeats, as their high bits: exact, no carries between bytes. */
