@@ -12,6 +12,8 @@ final class Part {
     final Tally tally;
     final Tally.Lane baseline;
     final Tally.Lane candidate;
+    /** The candidate's lane, the baseline's, and null for another variant: see {@link RowRouter#accept}. */
+    final Tally.Lane[] lanes;
     /** Long format: the inputs some row named. */
     final boolean[] named;
     long dataRows;
@@ -21,6 +23,7 @@ final class Part {
         this.tally = tally;
         this.baseline = tally.lane(Cohort.BASELINE);
         this.candidate = tally.lane(Cohort.CANDIDATE);
+        this.lanes = new Tally.Lane[] {candidate, baseline, null};
         this.named = new boolean[inputs];
     }
 

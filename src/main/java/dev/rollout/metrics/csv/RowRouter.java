@@ -106,11 +106,12 @@ final class RowRouter {
         Tally.Lane lane = part.candidate;
         String other = null;
         if (variant >= 0) {
-            if (row.is(variant, candidateValue, candidateBytes)) {
-                lane = part.candidate;
-            } else if (row.is(variant, baselineValue, baselineBytes)) {
-                lane = part.baseline;
-            } else {
+            // Both compared, and the lane taken from an array: a branch on which of the two a row is (as random as
+            // the traffic split) would be mispredicted at about every other row.
+            boolean isCandidate = row.is(variant, candidateValue, candidateBytes);
+            boolean isBaseline = row.is(variant, baselineValue, baselineBytes);
+            lane = part.lanes[(isCandidate ? 0 : 1) + (isCandidate | isBaseline ? 0 : 1)];
+            if (lane == null) {
                 other = row.text(variant); // another model version: counted if in the window, never compared
             }
         }
