@@ -26,9 +26,18 @@ final class DoubleList {
      */
     static final int HISTOGRAM_FROM = 1 << 20;
 
+    /**
+     * From this many values on, each block is counted into {@link #counts} as it joins the list
+     * (filled, or appended from a chunk's list, on the thread that merges the chunks while the
+     * others still parse), so a rank's first pass over the values is done before it is asked.
+     */
+    static final int COUNT_FROM = HISTOGRAM_FROM / 2;
+
     /** Filled blocks, and how many values each holds (an appended list's last block may be partly filled). */
     private final List<double[]> blocks = new ArrayList<>();
     private final List<Integer> filled = new ArrayList<>();
+    /** Null, or the bucket counts ({@link #bucket}) of every value in {@link #blocks}: not of the block being filled. */
+    private int[] counts;
     /** The block being filled; it starts small and doubles up to {@link #BLOCK}, so short lists stay small. */
     private double[] values = new double[16];
     private int tail;
@@ -94,10 +103,29 @@ final class DoubleList {
         if (values.length < BLOCK) {
             values = Arrays.copyOf(values, Math.min(BLOCK, values.length * 2));
         } else {
-            blocks.add(values);
-            filled.add(tail);
+            push(values, tail);
             values = new double[BLOCK];
             tail = 0;
+        }
+    }
+
+    /** Adds a block of {@code n} values to {@link #blocks}, counted when the list counts them (see {@link #COUNT_FROM}). */
+    private void push(double[] block, int n) {
+        blocks.add(block);
+        filled.add(n);
+        if (counts != null) {
+            count(counts, block, n);
+        } else if (size >= COUNT_FROM) {
+            counts = new int[1 << 16];
+            for (int b = 0; b < blocks.size(); b++) {
+                count(counts, blocks.get(b), filled.get(b));
+            }
+        }
+    }
+
+    private static void count(int[] counts, double[] block, int n) {
+        for (int i = 0; i < n; i++) {
+            counts[bucket(block[i])]++;
         }
     }
 
@@ -110,14 +138,26 @@ final class DoubleList {
             throw new IllegalStateException("more than " + MAX + " values");
         }
         if (tail > 0) {
-            blocks.add(values);
-            filled.add(tail);
+            push(values, tail);
         }
-        blocks.addAll(later.blocks);
-        filled.addAll(later.filled);
+        if (later.counts != null && (counts != null || blocks.isEmpty())) {
+            // Both lists' blocks counted (or none here): the counts add up, no value is looked at.
+            if (counts == null) {
+                counts = later.counts;
+            } else {
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] += later.counts[i];
+                }
+            }
+            blocks.addAll(later.blocks);
+            filled.addAll(later.filled);
+        } else {
+            for (int b = 0; b < later.blocks.size(); b++) {
+                push(later.blocks.get(b), later.filled.get(b));
+            }
+        }
         if (later.tail > 0) {
-            blocks.add(later.values);
-            filled.add(later.tail);
+            push(later.values, later.tail);
         }
         values = new double[16];
         tail = 0;
@@ -137,6 +177,7 @@ final class DoubleList {
     private void clear() {
         blocks.clear();
         filled.clear();
+        counts = null;
         values = new double[16];
         tail = 0;
         size = 0;
@@ -278,6 +319,7 @@ final class DoubleList {
         System.arraycopy(values, 0, all, at, tail);
         blocks.clear();
         filled.clear();
+        counts = null;
         values = all;
         tail = size;
     }
@@ -339,14 +381,16 @@ final class DoubleList {
      * keys order values as {@link Double#compare} does.
      */
     private double byHistogram(int k) {
-        int[] counts = new int[1 << 16];
-        for (int b = 0; b <= blocks.size(); b++) {
-            double[] block = b < blocks.size() ? blocks.get(b) : values;
-            int n = b < blocks.size() ? filled.get(b) : tail;
-            for (int i = 0; i < n; i++) {
-                counts[bucket(block[i])]++;
+        int[] counts;
+        if (this.counts != null) {
+            counts = this.counts.clone();
+        } else {
+            counts = new int[1 << 16];
+            for (int b = 0; b < blocks.size(); b++) {
+                count(counts, blocks.get(b), filled.get(b));
             }
         }
+        count(counts, values, tail);
         int bucket = 0;
         long below = 0;
         while (below + counts[bucket] <= k) {

@@ -3,6 +3,7 @@ package dev.rollout.metrics;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,32 +68,72 @@ class SelectionTest {
             }
             double[] sorted = raw.clone();
             Arrays.sort(sorted);
-            DoubleList list = new DoubleList();
-            DoubleList later = new DoubleList();
-            for (int i = 0; i < n; i++) {
-                (i < n / 3 ? list : later).add(raw[i]);
+            // The counted blocks' ways of joining (see DoubleList.COUNT_FROM) on two of the shapes: they count alike.
+            for (DoubleList list : shape % 3 == 0 ? List.of(thirds(raw), chunks(raw), halves(raw)) : List.of(thirds(raw))) {
+                same(sorted, list, "shape " + shape);
             }
-            list.append(later);
-            for (double q : QS) {
-                double expected = Percentiles.percentile(sorted, n, q);
-                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.percentile(list, q)),
-                        "shape " + shape + " q=" + q);
-            }
-            assertEquals(Double.doubleToRawLongBits(Percentiles.median(sorted, n)), Double.doubleToRawLongBits(Percentiles.median(list)),
-                    "shape " + shape);
-            // A rank whose successor lies in the next bucket, and one whose successor lies in the same bucket.
-            int change = n / 3;
-            while (change < n - 2 && Double.compare(sorted[change], sorted[change + 1]) == 0) {
-                change++;
-            }
-            for (int k : new int[] {0, 1, n / 2, n - 2, change}) {
-                int edge = k;
-                assertEquals(Double.doubleToRawLongBits(sorted[edge]), Double.doubleToRawLongBits(list.select(edge)), "shape " + shape);
-                assertEquals(Double.doubleToRawLongBits(sorted[edge + 1]), Double.doubleToRawLongBits(list.selectNext(edge)),
-                        "shape " + shape + " next of " + edge);
-            }
-            assertEquals(Arrays.toString(sorted), Arrays.toString(Arrays.copyOf(list.sorted(), n)), "shape " + shape);
         }
+    }
+
+    /** Two lists of a third and two thirds, the later one counted (see {@link DoubleList#COUNT_FROM}), appended. */
+    private static DoubleList thirds(double[] raw) {
+        DoubleList list = new DoubleList();
+        DoubleList later = new DoubleList();
+        for (int i = 0; i < raw.length; i++) {
+            (i < raw.length / 3 ? list : later).add(raw[i]);
+        }
+        list.append(later);
+        return list;
+    }
+
+    /** As a chunked read merges: parts of 100,000 into a whole, counted from COUNT_FROM on, then into an empty list. */
+    private static DoubleList chunks(double[] raw) {
+        DoubleList whole = new DoubleList();
+        for (int from = 0; from < raw.length; from += 100_000) {
+            DoubleList part = new DoubleList();
+            for (int i = from; i < Math.min(raw.length, from + 100_000); i++) {
+                part.add(raw[i]);
+            }
+            whole.append(part);
+        }
+        DoubleList file = new DoubleList();
+        file.append(whole);
+        return file;
+    }
+
+    /** Two halves, each counted, appended: their counts add up. */
+    private static DoubleList halves(double[] raw) {
+        DoubleList list = new DoubleList();
+        DoubleList later = new DoubleList();
+        for (int i = 0; i < raw.length; i++) {
+            (i < raw.length / 2 ? list : later).add(raw[i]);
+        }
+        list.append(later);
+        return list;
+    }
+
+    /** {@code list}'s ranks, percentiles, median and sort are those of {@code sorted}, bit for bit. */
+    private static void same(double[] sorted, DoubleList list, String shape) {
+        int n = sorted.length;
+        for (double q : QS) {
+            double expected = Percentiles.percentile(sorted, n, q);
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.percentile(list, q)),
+                    shape + " q=" + q);
+        }
+        assertEquals(Double.doubleToRawLongBits(Percentiles.median(sorted, n)), Double.doubleToRawLongBits(Percentiles.median(list)),
+                shape);
+        // A rank whose successor lies in the next bucket, and one whose successor lies in the same bucket.
+        int change = n / 3;
+        while (change < n - 2 && Double.compare(sorted[change], sorted[change + 1]) == 0) {
+            change++;
+        }
+        for (int k : new int[] {0, 1, n / 2, n - 2, change}) {
+            int edge = k;
+            assertEquals(Double.doubleToRawLongBits(sorted[edge]), Double.doubleToRawLongBits(list.select(edge)), shape);
+            assertEquals(Double.doubleToRawLongBits(sorted[edge + 1]), Double.doubleToRawLongBits(list.selectNext(edge)),
+                    shape + " next of " + edge);
+        }
+        assertEquals(Arrays.toString(sorted), Arrays.toString(Arrays.copyOf(list.sorted(), n)), shape);
     }
 
     /** Lists past one block, and lists joined by append (as chunks are), select like one sorted array. */
