@@ -80,14 +80,19 @@ final class DoubleList {
         if (n < 1 || size + n > MAX) {
             throw new IllegalStateException(n < 1 ? "a count of " + n : "more than " + MAX + " values");
         }
+        run(v, n);
+        size += (int) n;
+        changed();
+    }
+
+    /** Keeps {@code v} with its count {@code n} among the counted values (size is the caller's). */
+    private void run(double v, long n) {
         if (runs == runValues.length) {
             runValues = Arrays.copyOf(runValues, Math.max(16, runs * 2));
             runCounts = Arrays.copyOf(runCounts, runValues.length);
         }
         runValues[runs] = v;
         runCounts[runs++] = n;
-        size += (int) n;
-        changed();
     }
 
     private void changed() {
@@ -163,12 +168,7 @@ final class DoubleList {
         tail = 0;
         size += later.size;
         for (int r = 0; r < later.runs; r++) {
-            if (runs == runValues.length) {
-                runValues = Arrays.copyOf(runValues, Math.max(16, runs * 2));
-                runCounts = Arrays.copyOf(runCounts, runValues.length);
-            }
-            runValues[runs] = later.runValues[r];
-            runCounts[runs++] = later.runCounts[r];
+            run(later.runValues[r], later.runCounts[r]);
         }
         changed();
         later.clear();
@@ -197,7 +197,6 @@ final class DoubleList {
     /** Sorts in place and returns the backing array; only the first {@link #size()} entries count. */
     double[] sorted() {
         if (!sorted) {
-            expandRuns();
             contiguous();
             Arrays.sort(values, 0, size);
             sorted = true;

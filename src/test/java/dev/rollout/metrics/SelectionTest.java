@@ -69,18 +69,21 @@ class SelectionTest {
             double[] sorted = raw.clone();
             Arrays.sort(sorted);
             // The counted blocks' ways of joining (see DoubleList.COUNT_FROM) on two of the shapes: they count alike.
-            for (DoubleList list : shape % 3 == 0 ? List.of(thirds(raw), chunks(raw), halves(raw)) : List.of(thirds(raw))) {
+            for (DoubleList list : shape % 3 == 0 ? List.of(split(raw, n / 3), chunks(raw), split(raw, n / 2)) : List.of(split(raw, n / 3))) {
                 same(sorted, list, "shape " + shape);
             }
         }
     }
 
-    /** Two lists of a third and two thirds, the later one counted (see {@link DoubleList#COUNT_FROM}), appended. */
-    private static DoubleList thirds(double[] raw) {
+    /**
+     * Two lists, {@code raw[0, at)} and the rest, appended: a third and two thirds (the later one
+     * counted, see {@link DoubleList#COUNT_FROM}) or two halves (both counted: their counts add up).
+     */
+    private static DoubleList split(double[] raw, int at) {
         DoubleList list = new DoubleList();
         DoubleList later = new DoubleList();
         for (int i = 0; i < raw.length; i++) {
-            (i < raw.length / 3 ? list : later).add(raw[i]);
+            (i < at ? list : later).add(raw[i]);
         }
         list.append(later);
         return list;
@@ -99,17 +102,6 @@ class SelectionTest {
         DoubleList file = new DoubleList();
         file.append(whole);
         return file;
-    }
-
-    /** Two halves, each counted, appended: their counts add up. */
-    private static DoubleList halves(double[] raw) {
-        DoubleList list = new DoubleList();
-        DoubleList later = new DoubleList();
-        for (int i = 0; i < raw.length; i++) {
-            (i < raw.length / 2 ? list : later).add(raw[i]);
-        }
-        list.append(later);
-        return list;
     }
 
     /** {@code list}'s ranks, percentiles, median and sort are those of {@code sorted}, bit for bit. */
