@@ -32,9 +32,8 @@ per_thread, main_in, chunk_self = Counter(), Counter(), Counter()
 groups = {
     "picocli's model of the command (Cli.build)": "dev/rollout/cli/Cli.build",
     "the spec (SpecLoader.load)": "dev/rollout/spec/SpecLoader.load",
-    "SHA-256 of the export, with its reads (Chunks.scan)": "dev/rollout/metrics/csv/Chunks.scan",
-    "  of it, the digest (DigestBase.engineUpdate)": "sun/security/provider/DigestBase.engineUpdate",
-    "  of it, the reads (FileChannelImpl.read)": "sun/nio/ch/FileChannelImpl.read",
+    "SHA-256 of the export, of the chunks' own buffers (DigestBase.engineUpdate)": "sun/security/provider/DigestBase.engineUpdate",
+    "waiting for the next chunk's bytes (InOrder.await)": "dev/rollout/metrics/csv/ChunkedRead$InOrder.await",
     "the report (Tally.report)": "dev/rollout/metrics/Tally.report",
     "the JSON output (Printer.print)": "dev/rollout/cli/Printer.print",
 }
