@@ -29,6 +29,9 @@ final class RowRouter {
     /** The two values in UTF-8, compared with a chunk's bytes as they are. */
     private final byte[] baselineBytes;
     private final byte[] candidateBytes;
+    /** Their first eight bytes as one word each (see {@link Row#word}). */
+    private final long baselineWord;
+    private final long candidateWord;
     /** The columns of slices.by; empty when the spec has no slices. */
     private final int[] sliceBy;
     /** Wide: the inputs this file feeds (indices into the plan's inputs), and their column indices. */
@@ -49,6 +52,8 @@ final class RowRouter {
         candidateValue = data.variant().map(DataSpec.VariantSpec::candidate).orElse(null);
         baselineBytes = baselineValue == null ? null : baselineValue.getBytes(StandardCharsets.UTF_8);
         candidateBytes = candidateValue == null ? null : candidateValue.getBytes(StandardCharsets.UTF_8);
+        baselineWord = baselineBytes == null ? 0 : Row.word(baselineBytes);
+        candidateWord = candidateBytes == null ? 0 : Row.word(candidateBytes);
         sliceBy = plan.sliceBy().stream().mapToInt(c -> header.require(c, "slices.by")).toArray();
         List<MeasurePlan.Input> all = plan.inputs();
         if (data.format() == DataSpec.Format.LONG) {
@@ -108,8 +113,8 @@ final class RowRouter {
         if (variant >= 0) {
             // Both compared, and the lane taken from an array: a branch on which of the two a row is (as random as
             // the traffic split) would be mispredicted at about every other row.
-            boolean isCandidate = row.is(variant, candidateValue, candidateBytes);
-            boolean isBaseline = row.is(variant, baselineValue, baselineBytes);
+            boolean isCandidate = row.is(variant, candidateValue, candidateBytes, candidateWord);
+            boolean isBaseline = row.is(variant, baselineValue, baselineBytes, baselineWord);
             lane = part.lanes[(isCandidate ? 0 : 1) + (isCandidate | isBaseline ? 0 : 1)];
             if (lane == null) {
                 other = row.text(variant); // another model version: counted if in the window, never compared
