@@ -104,6 +104,23 @@ class SqlSourceCliTest {
         assertTrue(r.err().contains("CSV and Parquet files cannot be mixed"), r.err());
     }
 
+    /** A Parquet file that is not there, or second of two, is said plainly before the engine starts; one that is read is hashed. */
+    @Test
+    void aMissingParquetFileIsSaidPlainly() throws Exception {
+        Path csvDir = CliRunner.copyExample("fraud-detector", tmp);
+        Path sqlDir = CliRunner.copyExample("fraud-detector-sql", tmp);
+        String spec = csvDir.resolve("rollout.yaml").toString();
+        String parquet = sqlDir.resolve("logs.parquet").toString();
+        Path missing = tmp.resolve("gone.parquet");
+        CliRunner.Result r = cli.run("evaluate", spec, "--metrics", parquet, "--metrics", missing.toString(), "--dry-run");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains(missing + ": no such file"), r.err());
+        CliRunner.Result read = cli.run("evaluate", spec, "--metrics", parquet, "--dry-run", "-o", "json");
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.nio.file.Files.readAllBytes(sqlDir.resolve("logs.parquet"))));
+        assertTrue(read.out().contains("\"sha256\" : \"" + sha256 + "\""), read.out());
+    }
+
     /** Each failure of the source: exit 1 naming it and saying what went wrong; the state and history are untouched. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {

@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Parquet files named by {@code --metrics}, read through an in-process DuckDB
@@ -50,10 +52,14 @@ public final class ParquetSource implements Source {
 
     @Override
     public MetricsReport measure(MeasurePlan plan, Window window, Reading reading) {
-        List<String> digests = new ArrayList<>();
         for (Path file : files) {
-            digests.add(sha256(file)); // before the engine starts: a missing file is said plainly
+            readable(file); // before the engine starts: a missing file is said plainly
         }
+        // The files' hashes on a thread of their own while the engine loads and reads them.
+        FutureTask<List<String>> digests = new FutureTask<>(() -> files.stream().map(ParquetSource::sha256).toList());
+        Thread hashing = new Thread(digests, "rollout-hash");
+        hashing.setDaemon(true);
+        hashing.start();
         Tally tally = plan.tally();
         List<Provenance> read = new ArrayList<>();
         String who = files.get(0).toString();
@@ -71,7 +77,7 @@ public final class ParquetSource implements Source {
                 SqlRead.Counts counts = new SqlRead(c, Dialect.DUCKDB, file.toString(), relation, plan, window,
                         0, SqlSource.maxRows(context)).read(tally);
                 tally.endOfInput();
-                read.add(new Provenance("parquet", file.toString(), digests.get(f), rows, counts.inWindow()));
+                read.add(new Provenance("parquet", file.toString(), digest(digests, f), rows, counts.inWindow()));
             }
         } catch (SQLException e) {
             throw RolloutException.input(who + ": " + e.getMessage());
@@ -90,6 +96,32 @@ public final class ParquetSource implements Source {
             return new Provenance("parquet", file.toString(), digest, read.rows(), read.rows());
         } catch (SQLException e) {
             throw unreadable(file, e);
+        }
+    }
+
+    /** The hash of file {@code f} once {@code digests} has it; what hashing threw, thrown here. */
+    private static String digest(FutureTask<List<String>> digests, int f) {
+        try {
+            return digests.get().get(f);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while hashing", e);
+        }
+    }
+
+    /** Fails as {@link #sha256} would when {@code file} cannot be opened. */
+    private static void readable(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.available();
+        } catch (NoSuchFileException e) {
+            throw RolloutException.input(file + ": no such file");
+        } catch (IOException e) {
+            throw RolloutException.input(file + ": cannot read: " + e.getMessage());
         }
     }
 
