@@ -369,8 +369,8 @@ public final class Tally {
                 baselineRows, candidateRows, positive);
     }
 
-    /** The value {@code task} computed on its thread; what it threw, thrown here. */
-    private static MetricValue joined(FutureTask<MetricValue> task) {
+    /** The value {@code task} computed on its thread (the baseline's value, a file's hash); what it threw, thrown here. */
+    public static <T> T joined(FutureTask<T> task) {
         try {
             return task.get();
         } catch (ExecutionException e) {
@@ -383,7 +383,7 @@ public final class Tally {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the baseline's value was computed", e);
+            throw new IllegalStateException("interrupted while a value was computed on another thread", e);
         }
     }
 

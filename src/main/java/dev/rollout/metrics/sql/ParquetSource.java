@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -77,7 +76,7 @@ public final class ParquetSource implements Source {
                 SqlRead.Counts counts = new SqlRead(c, Dialect.DUCKDB, file.toString(), relation, plan, window,
                         0, SqlSource.maxRows(context)).read(tally);
                 tally.endOfInput();
-                read.add(new Provenance("parquet", file.toString(), digest(digests, f), rows, counts.inWindow()));
+                read.add(new Provenance("parquet", file.toString(), Tally.joined(digests).get(f), rows, counts.inWindow()));
             }
         } catch (SQLException e) {
             throw RolloutException.input(who + ": " + e.getMessage());
@@ -96,21 +95,6 @@ public final class ParquetSource implements Source {
             return new Provenance("parquet", file.toString(), digest, read.rows(), read.rows());
         } catch (SQLException e) {
             throw unreadable(file, e);
-        }
-    }
-
-    /** The hash of file {@code f} once {@code digests} has it; what hashing threw, thrown here. */
-    private static String digest(FutureTask<List<String>> digests, int f) {
-        try {
-            return digests.get().get(f);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while hashing", e);
         }
     }
 
