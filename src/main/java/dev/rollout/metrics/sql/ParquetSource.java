@@ -100,13 +100,16 @@ public final class ParquetSource implements Source {
 
     /** Fails as {@link #sha256} would when {@code file} cannot be opened. */
     private static void readable(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            in.available();
-        } catch (NoSuchFileException e) {
-            throw RolloutException.input(file + ": no such file");
+        try {
+            Files.newInputStream(file).close();
         } catch (IOException e) {
-            throw RolloutException.input(file + ": cannot read: " + e.getMessage());
+            throw unreadable(file, e);
         }
+    }
+
+    /** A file that cannot be opened or read, said plainly: missing, or the system's reason. */
+    private static RolloutException unreadable(Path file, IOException e) {
+        return RolloutException.input(file + (e instanceof NoSuchFileException ? ": no such file" : ": cannot read: " + e.getMessage()));
     }
 
     private static String relation(Path file) {
@@ -127,10 +130,8 @@ public final class ParquetSource implements Source {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchFileException e) {
-            throw RolloutException.input(file + ": no such file");
         } catch (IOException e) {
-            throw RolloutException.input(file + ": cannot read: " + e.getMessage());
+            throw unreadable(file, e);
         }
     }
 }
