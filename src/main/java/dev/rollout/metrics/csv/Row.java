@@ -126,31 +126,38 @@ final class Row implements Cells {
         return labels != null ? labels.code(bytes, bounds[2 * column], bounds[2 * column + 1]) : -1;
     }
 
-    /** {@code utf8}'s first eight bytes as one little-endian word, zeros after its end: what {@link #is} compares. */
-    static long word(byte[] utf8) {
-        long w = 0;
-        for (int i = Math.min(8, utf8.length) - 1; i >= 0; i--) {
-            w = w << 8 | (utf8[i] & 0xff);
+    /**
+     * A text a cell is compared with by {@link #is} (a variant's value): its UTF-8, and that
+     * UTF-8's first eight bytes as one little-endian word, zeros after its end.
+     */
+    record Expected(String text, byte[] utf8, long word) {
+        static Expected of(String text) {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            long w = 0;
+            for (int i = Math.min(8, utf8.length) - 1; i >= 0; i--) {
+                w = w << 8 | (utf8[i] & 0xff);
+            }
+            return new Expected(text, utf8, w);
         }
-        return w;
     }
 
     /**
-     * Whether the cell in {@code column} is the text whose UTF-8 is {@code utf8} (and whose
-     * {@link #word} is {@code word}): a variant's value, without a String. Up to eight bytes as
-     * one word, for a chunk's bytes are followed by eight more (see {@link SliceScan#rows}).
+     * Whether the cell in {@code column} is {@code expected}: a variant's value, without a
+     * String. Up to eight bytes as one word, for a chunk's bytes are followed by eight more (see
+     * {@link SliceScan#rows}).
      */
-    boolean is(int column, String text, byte[] utf8, long word) {
+    boolean is(int column, Expected expected) {
         if (labels == null) {
-            return text(column).equals(text);
+            return text(column).equals(expected.text());
         }
+        byte[] utf8 = expected.utf8();
         int from = bounds[2 * column];
         int length = bounds[2 * column + 1] - from;
         if (length != utf8.length) {
             return false;
         }
         if (length > 0 && length <= 8) {
-            return ((((long) LONGS.get(bytes, from)) ^ word) & -1L >>> ((8 - length) << 3)) == 0;
+            return ((((long) LONGS.get(bytes, from)) ^ expected.word()) & -1L >>> ((8 - length) << 3)) == 0;
         }
         // A loop of its own, not Arrays.equals: a variant's value is a few bytes, and the JDK's range checks and
         // its call to the vectorized mismatch cost 15 ns a row (async-profiler, the benchmark's two variants).

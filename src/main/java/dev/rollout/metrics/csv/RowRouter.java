@@ -6,7 +6,6 @@ import dev.rollout.metrics.Tally;
 import dev.rollout.metrics.Window;
 import dev.rollout.spec.DataSpec;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,14 +23,10 @@ final class RowRouter {
     private final Window window;
     private final int timestamp;
     private final int variant;
-    private final String baselineValue;
-    private final String candidateValue;
+    /** The variant column's two values; null without one. */
+    private final Row.Expected baseline;
+    private final Row.Expected candidate;
     /** The two values in UTF-8, compared with a chunk's bytes as they are. */
-    private final byte[] baselineBytes;
-    private final byte[] candidateBytes;
-    /** Their first eight bytes as one word each (see {@link Row#word}). */
-    private final long baselineWord;
-    private final long candidateWord;
     /** The columns of slices.by; empty when the spec has no slices. */
     private final int[] sliceBy;
     /** Wide: the inputs this file feeds (indices into the plan's inputs), and their column indices. */
@@ -48,12 +43,8 @@ final class RowRouter {
         DataSpec data = plan.spec().data();
         timestamp = data.timestamp().map(c -> header.require(c, "data.timestamp")).orElse(-1);
         variant = data.variant().map(v -> header.require(v.column(), "data.variant.column")).orElse(-1);
-        baselineValue = data.variant().map(DataSpec.VariantSpec::baseline).orElse(null);
-        candidateValue = data.variant().map(DataSpec.VariantSpec::candidate).orElse(null);
-        baselineBytes = baselineValue == null ? null : baselineValue.getBytes(StandardCharsets.UTF_8);
-        candidateBytes = candidateValue == null ? null : candidateValue.getBytes(StandardCharsets.UTF_8);
-        baselineWord = baselineBytes == null ? 0 : Row.word(baselineBytes);
-        candidateWord = candidateBytes == null ? 0 : Row.word(candidateBytes);
+        baseline = data.variant().map(v -> Row.Expected.of(v.baseline())).orElse(null);
+        candidate = data.variant().map(v -> Row.Expected.of(v.candidate())).orElse(null);
         sliceBy = plan.sliceBy().stream().mapToInt(c -> header.require(c, "slices.by")).toArray();
         List<MeasurePlan.Input> all = plan.inputs();
         if (data.format() == DataSpec.Format.LONG) {
@@ -113,8 +104,8 @@ final class RowRouter {
         if (variant >= 0) {
             // Both compared, and the lane taken from an array: a branch on which of the two a row is (as random as
             // the traffic split) would be mispredicted at about every other row.
-            boolean isCandidate = row.is(variant, candidateValue, candidateBytes, candidateWord);
-            boolean isBaseline = row.is(variant, baselineValue, baselineBytes, baselineWord);
+            boolean isCandidate = row.is(variant, candidate);
+            boolean isBaseline = row.is(variant, baseline);
             lane = part.lanes[(isCandidate ? 0 : 1) + (isCandidate | isBaseline ? 0 : 1)];
             if (lane == null) {
                 other = row.text(variant); // another model version: counted if in the window, never compared

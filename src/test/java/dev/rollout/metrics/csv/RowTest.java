@@ -33,7 +33,7 @@ class RowTest {
             Arrays.fill(chunk, (byte) (r.nextBoolean() ? ',' : '4'));
             System.arraycopy(cellBytes, 0, chunk, at, cellBytes.length);
             row.set(chunk, new int[] {at, at + cellBytes.length}, 1);
-            assertEquals(Arrays.equals(cellBytes, valueBytes), row.is(0, value, valueBytes, Row.word(valueBytes)),
+            assertEquals(Arrays.equals(cellBytes, valueBytes), row.is(0, Row.Expected.of(value)),
                     "cell '" + cell + "' value '" + value + "'");
         }
     }
