@@ -72,9 +72,14 @@ final class SliceScan {
         }
         // In slices of whole lines, each one call: a loop that runs a whole chunk in one call is compiled while it
         // runs (on-stack replacement) from a profile that never saw it end, and traps and compiles again at its end.
+        // Between slices, not per row, it looks whether another chunk failed: a branch in the row loop that a normal
+        // run takes every 1,024 rows was compiled as never taken when the first profile missed it, and trapped.
         for (int start = from; start < to; ) {
+            if (stop.getAsBoolean()) {
+                throw new CancellationException("another chunk failed"); // a partial result must never look whole
+            }
             int end = start + SLICE >= to ? to : lineEnd(b, start + SLICE, to);
-            slice(b, start, end, delimiter, router, part, row, stop);
+            slice(b, start, end, delimiter, router, part, row);
             start = end;
         }
     }
@@ -89,8 +94,7 @@ final class SliceScan {
         return to;
     }
 
-    private static void slice(byte[] b, int from, int to, char delimiter, RowRouter router, Part part, Row row,
-                              BooleanSupplier stop) {
+    private static void slice(byte[] b, int from, int to, char delimiter, RowRouter router, Part part, Row row) {
         int columns = router.names().size();
         int[] bounds = new int[2 * columns];
         long[] time = new long[2];
@@ -134,12 +138,12 @@ final class SliceScan {
                 long y = (w | SEVENS) ^ FIFTEENS;
                 mask |= gather(~((((x & LOWS) + LOWS | x) & ((y & LOWS) + LOWS | y)) | LOWS)) << (j << 3);
             }
+            // Not the bytes past the slice's end, without a branch: one that the last block of every slice takes was
+            // compiled as never taken when the first profile missed it, and trapped (b0 < to, so the shift is below 64).
+            mask &= -1L >>> Math.max(0, b0 + 64 - to);
             while (mask != 0) {
                 int p = b0 + Long.numberOfTrailingZeros(mask);
                 mask &= mask - 1;
-                if (p >= to) {
-                    break;
-                }
                 byte c = b[p];
                 if (c == d) {
                     if (n == columns) {
@@ -168,7 +172,7 @@ final class SliceScan {
                     // This block's bytes above 127 before p count as well.
                     long before = highBits & (1L << (p - b0)) - 1;
                     int high = before == 0 ? highTo : b0 + 64 - Long.numberOfLeadingZeros(before);
-                    line(b, lineStart, fieldStart, p, n, columns, bounds, high, router, part, row, time, stop);
+                    line(b, lineStart, fieldStart, p, n, columns, bounds, high, router, part, row, time);
                 }
                 n = 0;
                 lineStart = next;
@@ -179,7 +183,7 @@ final class SliceScan {
             }
         }
         if (lineStart < to) {
-            line(b, lineStart, fieldStart, to, n, columns, bounds, highTo, router, part, row, time, stop);
+            line(b, lineStart, fieldStart, to, n, columns, bounds, highTo, router, part, row, time);
         }
     }
 
@@ -188,7 +192,7 @@ final class SliceScan {
      * last field starts at {@code fieldStart} after {@code n} fields, and feeds it to the router.
      */
     private static void line(byte[] b, int lineStart, int fieldStart, int end, int n, int columns, int[] bounds, int highTo,
-                             RowRouter router, Part part, Row row, long[] time, BooleanSupplier stop) {
+                             RowRouter router, Part part, Row row, long[] time) {
         if (end - lineStart > ExportStream.MAX_RECORD_CHARS / 2) {
             throw new Doubt("a very long line"); // near the one pass's limit, which counts approximately
         }
@@ -208,9 +212,6 @@ final class SliceScan {
         row.set(b, bounds, n);
         part.dataRows++;
         router.accept(row, time, part);
-        if ((part.dataRows & 1023) == 0 && stop.getAsBoolean()) {
-            throw new CancellationException("another chunk failed"); // a partial result must never look whole
-        }
     }
 
     /** The high bits of {@code bits}'s bytes (all its other bits clear) as the eight low bits, byte i's as bit i: a multiplication puts each in place. */
