@@ -2,6 +2,7 @@ package dev.rollout.lifecycle;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.rollout.judge.Decision;
 
 import java.time.Instant;
@@ -22,7 +23,9 @@ import java.util.OptionalDouble;
 public record HistoryEvent(Instant at, EventType event, String rollout, String lineage, long serial,
                            Optional<String> stage, Optional<String> toStage, OptionalDouble score,
                            Optional<Decision> decision, String actor, Optional<String> reason,
-                           List<String> reasons, EventDetails details) {
+                           List<String> reasons,
+                           // Its runtime class's properties, also where output is typed statically (see Printer).
+                           @JsonSerialize(typing = JsonSerialize.Typing.DYNAMIC) EventDetails details) {
     public HistoryEvent {
         reasons = List.copyOf(reasons);
         Objects.requireNonNull(details, "details");
