@@ -13,6 +13,7 @@ final class ColumnStats implements Accumulator {
 
     private final boolean truthy;
     private final boolean variance;
+    private final boolean newest;
     private final DoubleList values;
     private long count;
     private long missing;
@@ -29,11 +30,13 @@ final class ColumnStats implements Accumulator {
      * @param truthy     cells are 1/0, true/false, yes/no ({@code rate}) rather than numbers
      * @param keepValues a median or percentile needs every value
      * @param variance   stddev or a comparison needs the running variance
+     * @param newest     {@code last} needs the newest value and its time
      */
-    ColumnStats(boolean truthy, boolean keepValues, boolean variance) {
+    ColumnStats(boolean truthy, boolean keepValues, boolean variance, boolean newest) {
         this.truthy = truthy;
         this.values = keepValues ? new DoubleList() : null;
         this.variance = variance;
+        this.newest = newest;
     }
 
     @Override
@@ -61,9 +64,9 @@ final class ColumnStats implements Accumulator {
             mean += delta / count;
             m2 += delta * (v - mean);
         }
-        // ">=": of rows with the same time, the later one read wins. Not short-circuit: a branch taken only by a
-        // part's first row would make the compiled row path trap, and compile again, at every part.
-        if (s > lastSeconds | s == lastSeconds & ns >= lastNanos) {
+        // ">=": of rows with the same time, the later one read wins. Only where a metric asks for it: the branch is
+        // taken by a part's first row only, which the compiled row path's profile could miss, and trap there.
+        if (newest && (s > lastSeconds | s == lastSeconds & ns >= lastNanos)) {
             lastSeconds = s;
             lastNanos = ns;
             last = v;
@@ -80,7 +83,7 @@ final class ColumnStats implements Accumulator {
         if (values != null) {
             throw new IllegalStateException("this column keeps its values: they must be accepted one by one");
         }
-        ColumnStats later = new ColumnStats(truthy, false, variance);
+        ColumnStats later = new ColumnStats(truthy, false, variance, false);
         later.missing = missing;
         later.count = count;
         if (count > 0) {
@@ -126,7 +129,7 @@ final class ColumnStats implements Accumulator {
 
     @Override
     public Accumulator fresh() {
-        return new ColumnStats(truthy, values != null, variance);
+        return new ColumnStats(truthy, values != null, variance, newest);
     }
 
     @Override

@@ -55,8 +55,9 @@ public final class MeasurePlan {
      * @param columns      the columns it reads, in the order the accumulator takes them
      * @param keepValues   a median, a percentile or Mann–Whitney needs every value, not only sums
      * @param keepVariance stddev or a comparison needs the running variance
+     * @param keepNewest   {@code last} needs the newest value, by each row's time
      */
-    public record Input(Kind kind, List<String> columns, boolean keepValues, boolean keepVariance) {
+    public record Input(Kind kind, List<String> columns, boolean keepValues, boolean keepVariance, boolean keepNewest) {
         public Input {
             columns = List.copyOf(columns);
         }
@@ -64,7 +65,7 @@ public final class MeasurePlan {
         /** A new, empty accumulator for one cohort's rows of this input. */
         Accumulator accumulator() {
             return switch (kind) {
-                case NUMBER, TRUTHY -> new ColumnStats(kind == Kind.TRUTHY, keepValues, keepVariance);
+                case NUMBER, TRUTHY -> new ColumnStats(kind == Kind.TRUTHY, keepValues, keepVariance, keepNewest);
                 case LABELS -> new ConfusionMatrix();
                 case SCORES -> new ScoresByLabel(false);
                 case REGRESSION -> new RegressionErrors();
@@ -139,6 +140,7 @@ public final class MeasurePlan {
         boolean longFormat = spec.data().format() == DataSpec.Format.LONG;
         Set<Key> keepValues = new HashSet<>();
         Set<Key> keepVariance = new HashSet<>();
+        Set<Key> keepNewest = new HashSet<>();
         List<Key> keys = new ArrayList<>();
         for (MetricSpec m : spec.metrics()) {
             Key key = key(m, longFormat, join.map(j -> j.spec().actual()), join.map(j -> j.spec().key()));
@@ -160,6 +162,9 @@ public final class MeasurePlan {
             if (m.compare().isPresent() || aggregate.filter(a -> a == Aggregate.Kind.STDDEV).isPresent()) {
                 keepVariance.add(key);
             }
+            if (aggregate.filter(a -> a == Aggregate.Kind.LAST).isPresent()) {
+                keepNewest.add(key);
+            }
         }
         Map<Key, Integer> shared = new LinkedHashMap<>();
         List<Input> inputs = new ArrayList<>();
@@ -171,7 +176,7 @@ public final class MeasurePlan {
                 continue;
             }
             byMetric[i] = shared.computeIfAbsent(keys.get(i), k -> {
-                inputs.add(new Input(k.kind(), k.columns(), keepValues.contains(k), keepVariance.contains(k)));
+                inputs.add(new Input(k.kind(), k.columns(), keepValues.contains(k), keepVariance.contains(k), keepNewest.contains(k)));
                 joined.add(k.joined());
                 return inputs.size() - 1;
             });
@@ -302,12 +307,6 @@ public final class MeasurePlan {
 
     /** Whether a metric asks for input {@code input}'s newest value ({@code last}), which needs each row's time. */
     public boolean readsNewest(int input) {
-        List<MetricSpec> metrics = spec.metrics();
-        for (int i = 0; i < metrics.size(); i++) {
-            if (byMetric[i] == input && aggregate(metrics.get(i).source()).filter(a -> a == Aggregate.Kind.LAST).isPresent()) {
-                return true;
-            }
-        }
-        return false;
+        return inputs.get(input).keepNewest();
     }
 }
