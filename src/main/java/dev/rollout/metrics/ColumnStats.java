@@ -141,6 +141,7 @@ final class ColumnStats implements Accumulator {
         }
         if (values != null) {
             values.append(later.values);
+            values.warmSelection();
         }
         sum.add(later.sum);
         min = Math.min(min, later.min);
