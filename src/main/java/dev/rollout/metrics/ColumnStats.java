@@ -49,11 +49,11 @@ final class ColumnStats implements Accumulator {
         if (values != null) {
             values.add(v);
         }
-        add(v, row.seconds(), row.nanos());
+        add(v, row);
     }
 
-    /** The running figures of one value {@code v} at time {@code s}, {@code ns}; not the kept values. */
-    private void add(double v, long s, int ns) {
+    /** The running figures of one value {@code v} of {@code row} (its time only for {@code last}); not the kept values. */
+    private void add(double v, Cells row) {
         count++;
         sum.add(v);
         min = Math.min(min, v);
@@ -66,10 +66,14 @@ final class ColumnStats implements Accumulator {
         }
         // ">=": of rows with the same time, the later one read wins. Only where a metric asks for it: the branch is
         // taken by a part's first row only, which the compiled row path's profile could miss, and trap there.
-        if (newest && (s > lastSeconds | s == lastSeconds & ns >= lastNanos)) {
-            lastSeconds = s;
-            lastNanos = ns;
-            last = v;
+        if (newest) {
+            long s = row.seconds();
+            int ns = row.nanos();
+            if (s > lastSeconds | s == lastSeconds & ns >= lastNanos) {
+                lastSeconds = s;
+                lastNanos = ns;
+                last = v;
+            }
         }
     }
 
@@ -115,10 +119,8 @@ final class ColumnStats implements Accumulator {
         // Kept values: the value once with its count, which a percentile reads without n copies; the running figures
         // as n rows of it, one by one, so that they have the bits of the rows read from a file.
         values.add(v, n);
-        long s = row.seconds();
-        int ns = row.nanos();
         for (long i = 0; i < n; i++) {
-            add(v, s, ns);
+            add(v, row);
         }
     }
 
