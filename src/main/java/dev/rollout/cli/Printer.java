@@ -27,9 +27,8 @@ final class Printer {
      * interface, a history event's details, says it is typed dynamically.
      */
     private static final class Json {
-        @SuppressWarnings("deprecation") // configure(MapperFeature, ...) on a copy: the shared mapper stays as it is
-        static final ObjectMapper MAPPER = StateJson.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT)
-                .configure(MapperFeature.USE_STATIC_TYPING, true);
+        static final ObjectMapper MAPPER = StateJson.mapper().rebuild() // a builder of a copy: the shared mapper stays as it is
+                .enable(SerializationFeature.INDENT_OUTPUT).enable(MapperFeature.USE_STATIC_TYPING).build();
     }
 
     private final Env env;

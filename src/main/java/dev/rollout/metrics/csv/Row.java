@@ -6,9 +6,6 @@ import dev.rollout.metrics.CellText;
 import dev.rollout.metrics.Cells;
 import org.apache.commons.csv.CSVRecord;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -19,8 +16,6 @@ import java.util.List;
  * chunk), moved from record to record, so reading creates no object per row of its own.
  */
 final class Row implements Cells {
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final String file;
     private final List<String> header;
@@ -157,7 +152,7 @@ final class Row implements Cells {
             return false;
         }
         if (length > 0 && length <= 8) {
-            return ((((long) LONGS.get(bytes, from)) ^ expected.word()) & -1L >>> ((8 - length) << 3)) == 0;
+            return ((((long) SliceScan.LONGS.get(bytes, from)) ^ expected.word()) & -1L >>> ((8 - length) << 3)) == 0;
         }
         // A loop of its own, not Arrays.equals: a variant's value is a few bytes, and the JDK's range checks and
         // its call to the vectorized mismatch cost 15 ns a row (async-profiler, the benchmark's two variants).

@@ -28,7 +28,8 @@ final class SliceScan {
         }
     }
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** A chunk's bytes read eight at a time, as one little-endian word (also {@link Row#is}'s). */
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long LOWS = 0x7f7f7f7f7f7f7f7fL;
     private static final long HIGHS = 0x8080808080808080L;
@@ -120,8 +121,8 @@ final class SliceScan {
             for (int j = 0; j < words; j++) {
                 int w0 = b0 + (j << 3);
                 // The whole word, even past the slice's end (rows() sees that eight bytes follow it): the bytes there
-                // are the next slice's or a buffer's rest, whose bits are never walked (p >= to below) and whose quotes
-                // and high bytes count only after the exact check in the rare branch.
+                // are the next slice's or a buffer's rest, whose bits are cleared from the block's mask below and whose
+                // quotes and high bytes count only after the exact check in the rare branch.
                 long w = (long) LONGS.get(b, w0);
                 long q = w ^ QUOTES;
                 // Zero unless a byte is a quote, a NUL (when NUL is not the delimiter) or above 127: exact as a whole.
