@@ -11,8 +11,10 @@ import org.postgresql.PGConnection;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,11 +63,12 @@ class SqlSourceCliTest {
 
     @Test
     void csvParquetDuckDbAndPostgresqlGiveTheSameEvaluation() throws Exception {
-        Path csvDir = CliRunner.copyExample("fraud-detector", tmp);
-        Path sqlDir = CliRunner.copyExample("fraud-detector-sql", tmp);
-        String csvSpec = csvDir.resolve("rollout.yaml").toString();
+        Examples ex = examples();
+        Path csvDir = ex.csvDir();
+        Path sqlDir = ex.sqlDir();
+        String csvSpec = ex.csvSpec();
         String sqlSpec = sqlDir.resolve("rollout.yaml").toString();
-        String parquet = sqlDir.resolve("logs.parquet").toString();
+        String parquet = ex.parquet();
         Path pgSpec = pgSpec(sqlDir, "url: \"" + pgUrl() + "\"\n      table: " + pgTable(csvDir));
         for (String spec : new String[] {csvSpec, sqlSpec, pgSpec.toString()}) {
             CliRunner.Result start = cli.at("2026-03-02T08:00:00Z").run("advance", spec);
@@ -95,10 +98,9 @@ class SqlSourceCliTest {
 
     @Test
     void csvAndParquetFilesAreNotMixed() throws Exception {
-        Path csvDir = CliRunner.copyExample("fraud-detector", tmp);
-        Path sqlDir = CliRunner.copyExample("fraud-detector-sql", tmp);
-        CliRunner.Result r = cli.at("2026-03-02T09:00:00Z").run("evaluate", csvDir.resolve("rollout.yaml").toString(), "--metrics",
-                csvDir.resolve("exports/offline.csv").toString(), "--metrics", sqlDir.resolve("logs.parquet").toString(), "--since",
+        Examples ex = examples();
+        CliRunner.Result r = cli.at("2026-03-02T09:00:00Z").run("evaluate", ex.csvSpec(), "--metrics",
+                ex.csvDir().resolve("exports/offline.csv").toString(), "--metrics", ex.parquet(), "--since",
                 "2026-03-02T08:00:00Z");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("CSV and Parquet files cannot be mixed"), r.err());
@@ -107,17 +109,15 @@ class SqlSourceCliTest {
     /** A Parquet file that is not there, or second of two, is said plainly before the engine starts; one that is read is hashed. */
     @Test
     void aMissingParquetFileIsSaidPlainly() throws Exception {
-        Path csvDir = CliRunner.copyExample("fraud-detector", tmp);
-        Path sqlDir = CliRunner.copyExample("fraud-detector-sql", tmp);
-        String spec = csvDir.resolve("rollout.yaml").toString();
-        String parquet = sqlDir.resolve("logs.parquet").toString();
+        Examples ex = examples();
+        String spec = ex.csvSpec();
+        String parquet = ex.parquet();
         Path missing = tmp.resolve("gone.parquet");
         CliRunner.Result r = cli.run("evaluate", spec, "--metrics", parquet, "--metrics", missing.toString(), "--dry-run");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains(missing + ": no such file"), r.err());
         CliRunner.Result read = cli.run("evaluate", spec, "--metrics", parquet, "--dry-run", "-o", "json");
-        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(java.nio.file.Files.readAllBytes(sqlDir.resolve("logs.parquet"))));
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(Path.of(parquet))));
         assertTrue(read.out().contains("\"sha256\" : \"" + sha256 + "\""), read.out());
     }
 
@@ -171,6 +171,21 @@ class SqlSourceCliTest {
         CliRunner.Result r = cli.env("PGPASSWORD", PgServer.PASSWORD).run("evaluate", spec.toString(), "--dry-run");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("read wh: sql 'jdbc:postgresql://127.0.0.1:"), r.out());
+    }
+
+    /** The CSV example and the SQL example copied into the test's folder: the same rows as a CSV export and as Parquet. */
+    private record Examples(Path csvDir, Path sqlDir) {
+        String csvSpec() {
+            return csvDir.resolve("rollout.yaml").toString();
+        }
+
+        String parquet() {
+            return sqlDir.resolve("logs.parquet").toString();
+        }
+    }
+
+    private Examples examples() throws Exception {
+        return new Examples(CliRunner.copyExample("fraud-detector", tmp), CliRunner.copyExample("fraud-detector-sql", tmp));
     }
 
     private static JsonNode evaluation(CliRunner.Result r) {
