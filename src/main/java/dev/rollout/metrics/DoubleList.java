@@ -39,7 +39,12 @@ final class DoubleList {
     private final List<Integer> filled = new ArrayList<>();
     /** Null, or the bucket counts ({@link #bucket}) of every value in {@link #blocks}: not of the block being filled. */
     private int[] counts;
-    /** The block being filled; it starts small and doubles up to {@link #BLOCK}, so short lists stay small. */
+    /**
+     * The block being filled; it starts small and grows fourfold up to {@link #BLOCK}, so short
+     * lists stay small and a chunk's list copies a third of what doubling would copy, none of it
+     * into an array large enough to be allocated in the old generation (see the launcher's
+     * PretenureSizeThreshold), where a dropped array is fresh memory every time.
+     */
     private double[] values = new double[16];
     private int tail;
     private int size;
@@ -107,7 +112,7 @@ final class DoubleList {
             throw new IllegalStateException("more than " + MAX + " values");
         }
         if (values.length < BLOCK) {
-            values = Arrays.copyOf(values, Math.min(BLOCK, values.length * 2));
+            values = Arrays.copyOf(values, Math.min(BLOCK, values.length * 4));
         } else {
             push(values, tail);
             values = new double[BLOCK];

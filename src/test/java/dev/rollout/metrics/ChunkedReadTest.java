@@ -219,6 +219,19 @@ class ChunkedReadTest {
     }
 
     /**
+     * Chunks of a megabyte, larger than one read of the file (a chunk is read in pieces of a
+     * quarter of a megabyte): every piece lands where it belongs, and the file is read in chunks,
+     * not given up to the one pass (which would give the same values, only slowly).
+     */
+    @Test
+    void chunksLargerThanOneReadAreReadWhole() throws Exception {
+        Random random = new Random(77);
+        Path p = exports.write("large-chunks.csv", wide(random, 60_000));
+        assertTrue(java.nio.file.Files.size(p) > 3 << 20, "the file holds several chunks of 1 MiB: " + java.nio.file.Files.size(p));
+        agree("1 MiB chunks", WIDE, Window.ALL, 1 << 20, p);
+    }
+
+    /**
      * A plain decimal in data.missing (-999, 0.0) makes such cells missing in chunks as in one
      * pass; the chunks' fast path reads any other decimal without looking at the words.
      */

@@ -47,6 +47,14 @@ final class ChunkedRead {
     private final CsvExport export;
     private final Path path;
     private final Reading reading;
+    /**
+     * At most this many bytes a read: the JDK reads into a heap buffer through a direct buffer of
+     * the read's size, which it keeps per thread, so a chunk read whole would allocate (and zero)
+     * a direct buffer of each ramp chunk's larger size and copy every byte twice through memory;
+     * a quarter of a megabyte is one direct buffer per thread, whose copies stay in the cache.
+     */
+    private static final int READ = 1 << 18;
+
     /** A pool thread's chunk buffer, reused from chunk to chunk: nothing keeps a chunk's bytes once it is parsed. */
     private final ThreadLocal<byte[]> buffer = ThreadLocal.withInitial(() -> new byte[0]);
     /**
@@ -236,6 +244,11 @@ final class ChunkedRead {
         AtomicLong parsed = new AtomicLong(cuts[0]);
         InOrder read = new InOrder(chunks);
         ExecutorService pool = pool(Math.min(reading.threads(), chunks));
+        long longest = 0;
+        for (int c = 0; c < chunks; c++) {
+            longest = Math.max(longest, cuts[c + 1] - cuts[c]);
+        }
+        long capacity = longest;
         try {
             List<Future<Part>> futures = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
@@ -244,7 +257,7 @@ final class ChunkedRead {
                 long to = cuts[c + 1];
                 futures.add(pool.submit(() -> {
                     try {
-                        return chunk(channel, router, index, from, to, read, parsed, stop::get);
+                        return chunk(channel, router, index, from, to, capacity, read, parsed, stop::get);
                     } catch (Exception | OutOfMemoryError e) {
                         stop.set(true); // the others and the hashing stop early: the file is read in one pass
                         throw e;
@@ -352,23 +365,26 @@ final class ChunkedRead {
     /**
      * Chunk {@code index}, read whole, handed to the hashing thread and parsed on a pool thread
      * into accumulators of its own; the buffer is not read into again before the hash has it.
+     * The buffer is made once per thread for the file's longest chunk ({@code longest}), not
+     * again for each larger chunk of the ramp.
      */
-    private Part chunk(FileChannel channel, RowRouter router, int index, long from, long to, InOrder read, AtomicLong parsed,
-                       BooleanSupplier stop) throws IOException, InterruptedException {
-        if (to - from > Integer.MAX_VALUE - 16) {
+    private Part chunk(FileChannel channel, RowRouter router, int index, long from, long to, long longest, InOrder read,
+                       AtomicLong parsed, BooleanSupplier stop) throws IOException, InterruptedException {
+        if (longest > Integer.MAX_VALUE - 16) {
             throw new SliceScan.Doubt("a chunk beyond an array"); // one line of gigabytes: the one pass says what it is
         }
         int length = (int) (to - from);
         byte[] b = buffer.get();
         if (b.length < length + 8) {
-            b = new byte[length + (length >> 3) + 8]; // eight bytes to spare: the scanner reads whole words
+            b = new byte[(int) longest + 8]; // eight bytes to spare: the scanner reads whole words
             buffer.set(b);
         }
         ByteBuffer bytes = ByteBuffer.wrap(b, 0, length);
-        while (bytes.hasRemaining()) {
+        while (bytes.position() < length) {
             if (stop.getAsBoolean()) {
                 throw new CancellationException("another chunk failed");
             }
+            bytes.limit(Math.min(length, bytes.position() + READ));
             int n = channel.read(bytes, from + bytes.position());
             if (n < 0) {
                 // The file shrank while it was read: the chunk fails, and the one-pass reread sees one consistent file.
