@@ -86,7 +86,7 @@ final class ChunkedRead {
             return Optional.empty();
         }
         RowRouter router;
-        try (ExportStream in = ExportStream.open(path)) {
+        try (ExportStream in = ExportStream.head(path)) {
             router = export.router(export.header(in));
         } catch (UncheckedIOException | IOException e) {
             return Optional.empty();
@@ -116,7 +116,7 @@ final class ChunkedRead {
             return Optional.empty();
         }
         RowRouter router;
-        try (ExportStream in = ExportStream.open(path)) {
+        try (ExportStream in = ExportStream.head(path)) {
             router = export.router(export.header(in));
         } catch (UncheckedIOException | IOException e) {
             return Optional.empty();

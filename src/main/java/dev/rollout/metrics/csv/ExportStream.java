@@ -64,12 +64,36 @@ public final class ExportStream implements Closeable {
 
     /** The bytes {@code raw} as an export, hashed as they arrive; the stream is closed with it. */
     static ExportStream of(InputStream raw, boolean gzipped, LongConsumer bytesRead) throws IOException {
+        return of(raw, gzipped, bytesRead, BUFFER, true);
+    }
+
+    /**
+     * {@code path} for its header only, as the chunked read parses it (the file is hashed from
+     * the chunks): in small buffers and not hashed, where the whole read's big buffers would
+     * decode, check and hash 64 KiB, still in the interpreter, before the first chunk starts.
+     */
+    static ExportStream head(Path path) throws IOException {
+        InputStream raw = bytes(path);
+        try {
+            return of(raw, gzipped(path), n -> { }, HEAD_BUFFER, false);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** {@link #head}'s buffers: a header line, and the one pass's parser reads 8 KiB ahead. */
+    private static final int HEAD_BUFFER = 1 << 13;
+
+    private static ExportStream of(InputStream raw, boolean gzipped, LongConsumer bytesRead, int buffer, boolean hash)
+            throws IOException {
         MessageDigest sha = sha256Digest();
-        DigestInputStream digest = new DigestInputStream(new BufferedInputStream(new Counting(raw, bytesRead), BUFFER), sha);
-        InputStream bytes = gzipped ? new GZIPInputStream(digest, BUFFER) : digest;
-        BufferedReader text = decoded(bytes);
+        DigestInputStream digest = new DigestInputStream(new BufferedInputStream(new Counting(raw, bytesRead), buffer), sha);
+        digest.on(hash);
+        InputStream bytes = gzipped ? new GZIPInputStream(digest, buffer) : digest;
+        BufferedReader text = decoded(bytes, buffer);
         skipByteOrderMark(text);
-        return new ExportStream(digest, sha, new RecordLimit(text));
+        return new ExportStream(hash ? digest : null, sha, new RecordLimit(text));
     }
 
     /** A fresh SHA-256 digest: an export's hash in the audit trail, whichever way it is read. */
@@ -81,10 +105,10 @@ public final class ExportStream implements Closeable {
         }
     }
 
-    private static BufferedReader decoded(InputStream bytes) {
+    private static BufferedReader decoded(InputStream bytes, int buffer) {
         return new BufferedReader(new InputStreamReader(new NoNul(bytes), StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
+                .onUnmappableCharacter(CodingErrorAction.REPORT)), buffer);
     }
 
     /** The decompressed bytes of {@code path}, for a second look after an error. */
@@ -133,7 +157,7 @@ public final class ExportStream implements Closeable {
     /** The SHA-256 of every byte of the file, including what the parser never needed (a gzip trailer). */
     String sha256() throws IOException {
         if (digest == null) {
-            throw new IllegalStateException("a chunk of an export is not hashed");
+            throw new IllegalStateException("a header read or a chunk of an export is not hashed");
         }
         digest.transferTo(OutputStream.nullOutputStream());
         return HexFormat.of().formatHex(sha.digest());
