@@ -244,11 +244,7 @@ final class ChunkedRead {
         AtomicLong parsed = new AtomicLong(cuts[0]);
         InOrder read = new InOrder(chunks);
         ExecutorService pool = pool(Math.min(reading.threads(), chunks));
-        long longest = 0;
-        for (int c = 0; c < chunks; c++) {
-            longest = Math.max(longest, cuts[c + 1] - cuts[c]);
-        }
-        long capacity = longest;
+        long longest = longest(cuts);
         try {
             List<Future<Part>> futures = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
@@ -257,7 +253,7 @@ final class ChunkedRead {
                 long to = cuts[c + 1];
                 futures.add(pool.submit(() -> {
                     try {
-                        return chunk(channel, router, index, from, to, capacity, read, parsed, stop::get);
+                        return chunk(channel, router, index, from, to, longest, read, parsed, stop::get);
                     } catch (Exception | OutOfMemoryError e) {
                         stop.set(true); // the others and the hashing stop early: the file is read in one pass
                         throw e;
@@ -305,6 +301,15 @@ final class ChunkedRead {
             stop.set(true);
             pool.shutdownNow();
         }
+    }
+
+    /** The length of the longest chunk between {@code cuts}. */
+    private static long longest(long[] cuts) {
+        long longest = 0;
+        for (int c = 0; c + 1 < cuts.length; c++) {
+            longest = Math.max(longest, cuts[c + 1] - cuts[c]);
+        }
+        return longest;
     }
 
     /**

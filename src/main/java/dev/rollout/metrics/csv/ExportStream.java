@@ -34,6 +34,9 @@ public final class ExportStream implements Closeable {
     /** Big buffers: exports are read once, front to back, and are often gigabytes. */
     static final int BUFFER = 1 << 16;
 
+    /** {@link #head}'s buffers: a header line, and the one pass's parser reads 8 KiB ahead. */
+    private static final int HEAD_BUFFER = 1 << 13;
+
     /** No sane metrics record is a mebibyte long; a runaway quoted field is. */
     public static final int MAX_RECORD_CHARS = 1 << 20;
 
@@ -81,9 +84,6 @@ public final class ExportStream implements Closeable {
             throw e;
         }
     }
-
-    /** {@link #head}'s buffers: a header line, and the one pass's parser reads 8 KiB ahead. */
-    private static final int HEAD_BUFFER = 1 << 13;
 
     private static ExportStream of(InputStream raw, boolean gzipped, LongConsumer bytesRead, int buffer, boolean hash)
             throws IOException {
