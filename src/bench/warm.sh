@@ -19,5 +19,5 @@ echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/d
 /usr/bin/time -o "$TMP/t" -f '%e %U %S' target/rollout evaluate src/bench/bench.yaml --metrics "$LOG" -o json --state "$TMP/s.json" >/dev/null || true
 read -r wall user sys <"$TMP/t"
 echo "the launcher, one run: wall $wall s, cpu $(echo "$user $sys" | awk '{printf "%.2f", $1 + $2}') s"
-java -XX:+UseSerialGC -XX:InitialHeapSize=256m -XX:MaxRAMPercentage=50 -XX:PretenureSizeThreshold=262144 \
+java -XX:+UseSerialGC -XX:InitialHeapSize=256m -XX:MaxRAMPercentage=50 -XX:PretenureSizeThreshold=262144 -XX:TLABSize=256k -XX:-ResizeTLAB \
   -cp target/rollout.jar src/bench/Warm.java "$RUNS" src/bench/bench.yaml "$LOG"
