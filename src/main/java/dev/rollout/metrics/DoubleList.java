@@ -434,6 +434,41 @@ final class DoubleList {
         }
         double[] in = new double[counts[bucket]];
         int found = 0;
+        for (int b = 0; b <= blocks.size(); b++) {
+            found = gather(b < blocks.size() ? blocks.get(b) : values, b < blocks.size() ? filled.get(b) : tail, bucket, in, found);
+        }
+        int rank = (int) (k - below);
+        double value = select(in, in.length, rank);
+        if (k + 1 < size) {
+            next = rank + 1 < in.length ? selectNext(in, in.length, rank) : leastAbove(bucket);
+            pairRank = k;
+        }
+        return value;
+    }
+
+    /**
+     * Copies the values of {@code block[0, n)} that fall in {@code bucket} to {@code in} from
+     * {@code found} on, and returns how many {@code in} then holds. A method of one loop, called
+     * per block: compiled on the stack once (during {@link #warmSelection}'s run), its compiled
+     * loop is entered again by every later call, where a loop inside {@link #byHistogram}, a
+     * method called a few times a run, was compiled anew at the report's own call, after the
+     * last row, and ran in profiled code meanwhile.
+     */
+    private static int gather(double[] block, int n, int bucket, double[] in, int found) {
+        for (int i = 0; i < n; i++) {
+            double v = block[i];
+            if (bucket(v) == bucket) {
+                in[found++] = v;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The value of the least key above bucket {@code bucket}: rank k + 1 when rank k is the
+     * greatest of its bucket, a second pass over the values that only such a rank needs.
+     */
+    private double leastAbove(int bucket) {
         long above = Long.MAX_VALUE;
         double least = Double.NaN;
         for (int b = 0; b <= blocks.size(); b++) {
@@ -441,23 +476,14 @@ final class DoubleList {
             int n = b < blocks.size() ? filled.get(b) : tail;
             for (int i = 0; i < n; i++) {
                 double v = block[i];
-                int at = bucket(v);
-                if (at == bucket) {
-                    in[found++] = v;
-                } else if (at > bucket && key(v) <= above) {
+                if (bucket(v) > bucket && key(v) <= above) {
                     // <=: the greatest key, a NaN's, is still taken once no other is above.
                     above = key(v);
                     least = v;
                 }
             }
         }
-        int rank = (int) (k - below);
-        double value = select(in, in.length, rank);
-        if (k + 1 < size) {
-            next = rank + 1 < in.length ? selectNext(in, in.length, rank) : least;
-            pairRank = k;
-        }
-        return value;
+        return least;
     }
 
     /** A long whose signed order is the values' {@link Double#compare} order: -0.0 below 0.0, every NaN the greatest. */
