@@ -10,7 +10,7 @@
 # so that a change of the machine's speed hits both alike), once with the default threads and once
 # with ROLLOUT_THREADS=1, and prints wall, CPU and peak RSS per run and the medians. Fails unless
 # both builds print the same metric values. The log is the one run.sh generates (cached in
-# target/bench/).
+# target/bench/); LOG= another export of the same columns (e.g. run.sh's Parquet file).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -ge 2 ] || { echo "usage: $0 OLD_LAUNCHER NEW_LAUNCHER [ROWS]" >&2; exit 2; }
@@ -19,7 +19,7 @@ runs=${BENCH_RUNS:-3} seed=${BENCH_SEED:-20260302}
 command -v jq >/dev/null || { echo "bench: needs jq (apt-get install jq)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 mkdir -p target/bench
-log=target/bench/predictions-$rows-$seed.csv
+log=${LOG:-target/bench/predictions-$rows-$seed.csv}
 if [ ! -f "$log" ]; then
   java src/bench/Gen.java "$rows" "$log.tmp" "$seed" && mv "$log.tmp" "$log"
 fi
