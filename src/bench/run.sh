@@ -84,12 +84,15 @@ echo "# class-data-sharing archive: $cds"
 echo "# log: $LOG, $ROWS rows, $(du -mL "$LOG" | cut -f1) MB; gzip -1: $(du -mL "$GZ" | cut -f1) MB; $RUNS runs each, alternating"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-cat "$LOG" "$GZ" >/dev/null   # warm the page cache for both tools alike
-
-# measure NAME OUTFILE CMD...: appends "wall_s peak_rss_kb" to $TMP/NAME.times, stdout to OUTFILE
+# measure NAME OUTFILE CMD...: appends "wall_s peak_rss_kb" to $TMP/NAME.times, stdout to OUTFILE.
+# Before each command the inputs are read once, untimed, so that every tool finds them in the page
+# cache: a virtual machine may page out what was not touched for a minute (DAMON's proactive reclaim
+# here pages out cold page cache), and a round of this loop takes longer than that, so the first
+# tool to read a file in a round would otherwise read part of it from disk and the next one not.
 measure() {
   local name=$1 out=$2; shift 2
   local rc=0
+  cat "$LOG" "$GZ" ${PARQUET:+"$PARQUET"} >/dev/null
   /usr/bin/time -o "$TMP/time.txt" -f '%e %M' "$@" >"$out" 2>"$TMP/$name.err" || rc=$?
   tail -n1 "$TMP/time.txt" >>"$TMP/$name.times"
   echo "$rc"
