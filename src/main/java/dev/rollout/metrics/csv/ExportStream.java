@@ -56,13 +56,7 @@ public final class ExportStream implements Closeable {
 
     /** Opens {@code path}, telling {@code bytesRead} the running count of bytes read from the file. */
     static ExportStream open(Path path, LongConsumer bytesRead) throws IOException {
-        InputStream raw = bytes(path);
-        try {
-            return of(raw, gzipped(path), bytesRead);
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw e;
-        }
+        return open(path, bytesRead, BUFFER, true);
     }
 
     /** The bytes {@code raw} as an export, hashed as they arrive; the stream is closed with it. */
@@ -76,24 +70,29 @@ public final class ExportStream implements Closeable {
      * decode, check and hash 64 KiB, still in the interpreter, before the first chunk starts.
      */
     static ExportStream head(Path path) throws IOException {
+        return open(path, n -> { }, HEAD_BUFFER, false);
+    }
+
+    private static ExportStream open(Path path, LongConsumer bytesRead, int buffer, boolean hash) throws IOException {
         InputStream raw = bytes(path);
         try {
-            return of(raw, gzipped(path), n -> { }, HEAD_BUFFER, false);
+            return of(raw, gzipped(path), bytesRead, buffer, hash);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
         }
     }
 
+    /** {@code raw} as an export in buffers of {@code buffer} bytes, its stored bytes hashed if {@code hash}. */
     private static ExportStream of(InputStream raw, boolean gzipped, LongConsumer bytesRead, int buffer, boolean hash)
             throws IOException {
-        MessageDigest sha = sha256Digest();
-        DigestInputStream digest = new DigestInputStream(new BufferedInputStream(new Counting(raw, bytesRead), buffer), sha);
-        digest.on(hash);
-        InputStream bytes = gzipped ? new GZIPInputStream(digest, buffer) : digest;
-        BufferedReader text = decoded(bytes, buffer);
+        InputStream stored = new BufferedInputStream(new Counting(raw, bytesRead), buffer);
+        MessageDigest sha = hash ? sha256Digest() : null;
+        DigestInputStream digest = hash ? new DigestInputStream(stored, sha) : null;
+        InputStream read = hash ? digest : stored;
+        BufferedReader text = decoded(gzipped ? new GZIPInputStream(read, buffer) : read, buffer);
         skipByteOrderMark(text);
-        return new ExportStream(hash ? digest : null, sha, new RecordLimit(text));
+        return new ExportStream(digest, sha, new RecordLimit(text));
     }
 
     /** A fresh SHA-256 digest: an export's hash in the audit trail, whichever way it is read. */
