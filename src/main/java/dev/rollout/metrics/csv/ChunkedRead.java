@@ -239,12 +239,15 @@ final class ChunkedRead {
     }
 
     private Optional<Provenance> inChunks(FileChannel channel, RowRouter router, long[] cuts) throws IOException {
+        long longest = longest(cuts);
+        if (longest > Integer.MAX_VALUE - 16) {
+            return Optional.empty(); // a chunk beyond an array, one line of gigabytes: the one pass says what it is
+        }
         int chunks = cuts.length - 1;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong parsed = new AtomicLong(cuts[0]);
         InOrder read = new InOrder(chunks);
         ExecutorService pool = pool(Math.min(reading.threads(), chunks));
-        long longest = longest(cuts);
         try {
             List<Future<Part>> futures = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
@@ -370,14 +373,11 @@ final class ChunkedRead {
     /**
      * Chunk {@code index}, read whole, handed to the hashing thread and parsed on a pool thread
      * into accumulators of its own; the buffer is not read into again before the hash has it.
-     * The buffer is made once per thread for the file's longest chunk ({@code longest}), not
-     * again for each larger chunk of the ramp.
+     * The buffer is made once per thread for the file's longest chunk ({@code longest}, which
+     * {@link #inChunks} has checked fits an array), not again for each larger chunk of the ramp.
      */
     private Part chunk(FileChannel channel, RowRouter router, int index, long from, long to, long longest, InOrder read,
                        AtomicLong parsed, BooleanSupplier stop) throws IOException, InterruptedException {
-        if (longest > Integer.MAX_VALUE - 16) {
-            throw new SliceScan.Doubt("a chunk beyond an array"); // one line of gigabytes: the one pass says what it is
-        }
         int length = (int) (to - from);
         byte[] b = buffer.get();
         if (b.length < length + 8) {
