@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a cold JVM costs the benchmark's evaluation: the same `evaluate` (bench.yaml, the cached
-# 10 M-row log) run RUNS times in one JVM by src/bench/Warm.java, with the launcher's heap and
-# collector, after one run of the launcher itself for comparison. The first in-process run pays
+# 10 M-row log) run RUNS times in one JVM by src/bench/Warm.java, with the launcher's JVM options,
+# after one run of the launcher itself for comparison. The first in-process run pays
 # what every command line pays (class loading and initialization, the interpreter, the JIT's
 # compilations, the first rows in slower code); from the second on only the work is left.
 #
@@ -19,5 +19,11 @@ echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/d
 /usr/bin/time -o "$TMP/t" -f '%e %U %S' target/rollout evaluate src/bench/bench.yaml --metrics "$LOG" -o json --state "$TMP/s.json" >/dev/null || true
 read -r wall user sys <"$TMP/t"
 echo "the launcher, one run: wall $wall s, cpu $(echo "$user $sys" | awk '{printf "%.2f", $1 + $2}') s"
-java -XX:+UseSerialGC -XX:InitialHeapSize=256m -XX:MaxRAMPercentage=50 -XX:PretenureSizeThreshold=262144 -XX:TLABSize=256k -XX:-ResizeTLAB \
-  -cp target/rollout.jar src/bench/Warm.java "$RUNS" src/bench/bench.yaml "$LOG"
+# The in-process runs get the launcher's own JVM options for evaluate (heap, collector, JIT; no CDS
+# archive, which is the jar's alone): the launcher is run once with a java that prints them.
+mkdir -p "$TMP/jdk/bin"
+printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = -jar ] && break; printf "%%s\\n" "$a"; done\n' >"$TMP/jdk/bin/java"
+chmod +x "$TMP/jdk/bin/java"
+mapfile -t opts < <(JAVA_HOME="$TMP/jdk" ROLLOUT_CDS=off target/rollout evaluate 2>/dev/null)
+echo "the in-process runs' JVM options (the launcher's): ${opts[*]}"
+java "${opts[@]}" -cp target/rollout.jar src/bench/Warm.java "$RUNS" src/bench/bench.yaml "$LOG"
